@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Flags every Custos target is compiled with: Swift 6 language mode (strict concurrency) is the
+/// default for tools-version 6; warnings are errors so the tree stays warning-free.
+let strict: [SwiftSetting] = [
+    .unsafeFlags(["-warnings-as-errors"]),
+]
+
+let package = Package(
+    name: "custos",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "custos", targets: ["CustosCLI"]),
+        .executable(name: "custos-bench", targets: ["CustosBench"]),
+        .library(name: "CustosCore", targets: ["CustosCore"]),
+        .library(name: "CustosReport", targets: ["CustosReport"]),
+        .library(name: "CustosML", targets: ["CustosML"]),
+        .library(name: "CustosFairness", targets: ["CustosFairness"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "CustosCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(name: "CustosReport", dependencies: ["CustosCore"], swiftSettings: strict),
+        .target(name: "CustosML", dependencies: ["CustosCore", "CustosReport"], swiftSettings: strict),
+        .target(
+            name: "CustosFairness",
+            dependencies: ["CustosCore", "CustosReport", "CustosML"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "CustosCLI",
+            dependencies: [
+                "CustosCore", "CustosReport", "CustosFairness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "CustosBench",
+            dependencies: [
+                "CustosCore", "CustosFairness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        // libFuzzer entry point for the CSV reader; see README "Fuzzing".
+        .executableTarget(name: "FuzzCSV", dependencies: ["CustosCore"], swiftSettings: strict),
+        .testTarget(
+            name: "CustosCoreTests",
+            dependencies: ["CustosCore"],
+            swiftSettings: strict),
+        .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
+        .testTarget(
+            name: "CustosFairnessTests",
+            dependencies: ["CustosCore", "CustosFairness", "CustosReport"],
+            swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,35 @@
+/// Writes RFC 4180 CSV: fields are quoted when they contain the delimiter, a quote, CR or LF
+/// (or start/end with a space), quotes are doubled, records end with `\r\n` or `\n`.
+public struct CSVWriter: Sendable {
+    /// Field separator.
+    public var delimiter: Character = ","
+    /// Record terminator; RFC 4180 says CRLF, most tools accept LF.
+    public var lineEnding = "\n"
+    /// Text written for a missing value.
+    public var missing = ""
+
+    /// A writer with default settings (comma, LF).
+    public init() {}
+
+    /// One field, quoted if needed.
+    public func encode(field: String) -> String {
+        let needsQuotes = field.contains(delimiter) || field.contains("\"") || field.contains("\n")
+            || field.contains("\r") || field.hasPrefix(" ") || field.hasSuffix(" ")
+        guard needsQuotes else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// One record.
+    public func encode(record: [String]) -> String {
+        record.map(encode(field:)).joined(separator: String(delimiter)) + lineEnding
+    }
+
+    /// The whole table with a header row.
+    public func encode(_ table: Table) -> String {
+        var out = encode(record: table.columnNames)
+        for row in 0..<table.rowCount {
+            out += encode(record: table.columns.map { $0.string(at: row) ?? missing })
+        }
+        return out
+    }
+}

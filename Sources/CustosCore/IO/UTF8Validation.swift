@@ -1,0 +1,51 @@
+/// Strict UTF-8 validation that reports where the first bad byte is.
+public enum UTF8Validation {
+    /// The byte offset of the first byte that starts an invalid UTF-8 sequence, or `nil` when the
+    /// bytes are valid UTF-8 (overlongs, surrogates and code points above U+10FFFF are invalid).
+    public static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 { i += 1; continue }
+            let length: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return i
+            }
+            guard i + length <= n else { return i }
+            let b1 = bytes[i + 1]
+            guard b1 >= lower && b1 <= upper else { return i }
+            for k in 2..<max(2, length) where k < length {
+                guard bytes[i + k] & 0xC0 == 0x80 else { return i }
+            }
+            i += length
+        }
+        return nil
+    }
+
+    /// Same as `firstInvalidOffset(_:)` for an array.
+    public static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { firstInvalidOffset($0) }
+    }
+
+    /// 1-based line and column (in bytes) of a byte offset, for error messages.
+    public static func lineAndColumn(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
+        var line = 1
+        var lineStart = 0
+        var i = 0
+        while i < offset && i < bytes.count {
+            if bytes[i] == 0x0A { line += 1; lineStart = i + 1 }
+            i += 1
+        }
+        return (line, offset - lineStart + 1)
+    }
+}
