@@ -133,26 +133,43 @@ public struct Column: Sendable, Equatable {
         }
     }
 
-    /// Parses a decimal number strictly: the whole (trimmed) text must be a finite or
-    /// infinite number; `nan` is accepted as not-a-number only when spelled out.
+    /// Parses a decimal number strictly: the whole text (spaces and tabs around it ignored) must
+    /// be a number as Swift's `Double(_:)` reads it (`inf` and `nan` included).
     public static func parseDouble(_ text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = trimSpaces(text)
         guard !trimmed.isEmpty else { return nil }
         return Double(trimmed)
     }
 
-    /// Parses an integer strictly (optional sign, digits only).
+    /// Parses an integer strictly (optional sign, digits only; spaces and tabs around it ignored).
     public static func parseInt(_ text: String) -> Int? {
-        Int(text.trimmingCharacters(in: .whitespaces))
+        Int(trimSpaces(text))
     }
 
     /// Parses `true`/`false` (any case).
     public static func parseBool(_ text: String) -> Bool? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch trimSpaces(text).lowercased() {
         case "true": return true
         case "false": return false
         default: return nil
         }
+    }
+
+    /// The text without leading and trailing spaces and tabs; no copy when there are none
+    /// (this runs once per cell, so it avoids Foundation's character-set trimming).
+    static func trimSpaces(_ text: String) -> Substring {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return text[...] }
+        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return text[...] }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
+        while end > start {
+            let before = utf8.index(before: end)
+            guard utf8[before] == 0x20 || utf8[before] == 0x09 else { break }
+            end = before
+        }
+        return text[start..<end]
     }
 
     /// Shortest text that reads back as the same double.
@@ -167,21 +184,34 @@ public struct Column: Sendable, Equatable {
     }
 
     /// Infers the narrowest type that holds every present value: int, then double, then bool,
-    /// else string. Values in `missing` (after trimming) become `nil`.
+    /// else string. Values in `missing` (after trimming spaces) become `nil`.
     public static func infer(name: String, raw: [String], missing: Set<String>) -> Column {
-        var present: [String?] = raw.map { value in
-            missing.contains(value.trimmingCharacters(in: .whitespaces)) ? nil : value
+        let trimmed: [Substring?] = raw.map { value in
+            let t = trimSpaces(value)
+            return missing.contains(String(t)) ? nil : t
         }
-        if present.allSatisfy({ $0 == nil || parseInt($0!) != nil }) {
-            return Column(name: name, values: .int(present.map { $0.flatMap(parseInt) }))
+        var ints: [Int?] = []
+        ints.reserveCapacity(trimmed.count)
+        var isInt = true
+        for value in trimmed {
+            guard let value else { ints.append(nil); continue }
+            guard let n = Int(value) else { isInt = false; break }
+            ints.append(n)
         }
-        if present.allSatisfy({ $0 == nil || parseDouble($0!) != nil }) {
-            return Column(name: name, values: .double(present.map { $0.flatMap(parseDouble) }))
+        if isInt { return Column(name: name, values: .int(ints)) }
+        var doubles: [Double?] = []
+        doubles.reserveCapacity(trimmed.count)
+        var isDouble = true
+        for value in trimmed {
+            guard let value else { doubles.append(nil); continue }
+            guard let d = Double(value) else { isDouble = false; break }
+            doubles.append(d)
         }
-        if present.allSatisfy({ $0 == nil || parseBool($0!) != nil }) {
-            return Column(name: name, values: .bool(present.map { $0.flatMap(parseBool) }))
+        if isDouble { return Column(name: name, values: .double(doubles)) }
+        let bools = trimmed.map { $0.flatMap { parseBool(String($0)) } }
+        if zip(trimmed, bools).allSatisfy({ $0.0 == nil || $0.1 != nil }) {
+            return Column(name: name, values: .bool(bools))
         }
-        present = present.map { $0?.trimmingCharacters(in: .whitespaces) }
-        return Column(name: name, values: .string(present))
+        return Column(name: name, values: .string(trimmed.map { $0.map(String.init) }))
     }
 }

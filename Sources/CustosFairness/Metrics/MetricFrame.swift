@@ -182,8 +182,12 @@ struct FramePlan: Sendable {
     let groupOf: [[Int32]]
     /// Rows of each group, per attribute.
     let groupRows: [[[Int]]]
-    /// Rows in ascending score order (when scored).
-    let scoreOrder: [Int]?
+    /// Confusion cell of each row: 2·label + prediction (0 TN, 1 FP, 2 FN, 3 TP).
+    let cells: [UInt8]
+    /// Scores ranked once (when scored).
+    let ranked: RankedScores?
+    /// Group index of each row in rank order, per attribute (when scored).
+    let rankedGroupOf: [[Int32]]
 
     init(outcomes: BinaryOutcomes, attributes: [SensitiveAttribute]) {
         self.outcomes = outcomes
@@ -207,29 +211,44 @@ struct FramePlan: Sendable {
         self.groupNames = groupNames
         self.groupOf = groupOf
         self.groupRows = groupRows
-        self.scoreOrder = outcomes.scores.map(ROC.ascendingOrder)
+        cells = zip(outcomes.labels, outcomes.predictions).map { (label, prediction) in
+            UInt8((label ? 2 : 0) + (prediction ? 1 : 0))
+        }
+        let ranked = outcomes.scores.map { RankedScores(scores: $0, labels: outcomes.labels) }
+        self.ranked = ranked
+        self.rankedGroupOf = ranked.map { r in groupOf.map { r.ranked($0) } } ?? []
     }
 
     /// Counts and AUC of every group under row weights (`nil` = all ones).
     func evaluate(weights: [Double]?) -> PlanValues {
-        let labels = outcomes.labels
-        let predictions = outcomes.predictions
         var counts: [[ConfusionCounts]] = []
         var auc: [[Double?]] = []
+        let rankedWeights = weights.flatMap { w in ranked?.ranked(w) }
         for a in names.indices {
-            var c = [ConfusionCounts](repeating: ConfusionCounts(), count: groupNames[a].count)
-            let assignment = groupOf[a]
-            if let weights {
-                for i in labels.indices where weights[i] > 0 {
-                    c[Int(assignment[i])].add(label: labels[i], prediction: predictions[i], weight: weights[i])
+            // Tally weights into a flat [group][cell] table; cell = 2·label + prediction.
+            let groupCount = groupNames[a].count
+            var flat = [Double](repeating: 0, count: groupCount * 4)
+            groupOf[a].withUnsafeBufferPointer { assignment in
+                cells.withUnsafeBufferPointer { cell in
+                    flat.withUnsafeMutableBufferPointer { table in
+                        if let weights {
+                            weights.withUnsafeBufferPointer { w in
+                                for i in 0..<cell.count where w[i] > 0 {
+                                    table[Int(assignment[i]) &* 4 &+ Int(cell[i])] += w[i]
+                                }
+                            }
+                        } else {
+                            for i in 0..<cell.count { table[Int(assignment[i]) &* 4 &+ Int(cell[i])] += 1 }
+                        }
+                    }
                 }
-            } else {
-                for i in labels.indices { c[Int(assignment[i])].add(label: labels[i], prediction: predictions[i]) }
+            }
+            let c = (0..<groupCount).map { g in
+                ConfusionCounts(tp: flat[g * 4 + 3], fp: flat[g * 4 + 1], tn: flat[g * 4], fn: flat[g * 4 + 2])
             }
             counts.append(c)
-            if let order = scoreOrder, let scores = outcomes.scores {
-                auc.append(ROC.aucByGroup(order: order, scores: scores, labels: labels, groups: assignment,
-                                          groupCount: groupNames[a].count, weights: weights))
+            if let ranked {
+                auc.append(ranked.aucByGroup(groups: rankedGroupOf[a], groupCount: groupNames[a].count, weights: rankedWeights))
             } else {
                 auc.append([Double?](repeating: nil, count: groupNames[a].count))
             }
