@@ -53,6 +53,8 @@ let package = Package(
             name: "CustosCoreTests",
             dependencies: ["CustosCore"],
             swiftSettings: strict),
+        // Drives the built `custos` executable as a user would (exit codes, stderr, files written).
+        .testTarget(name: "CustosCLITests", swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(
             name: "CustosFairnessTests",
