@@ -126,3 +126,35 @@ struct CSVReaderTests {
         #expect(try CSVReader.records(Array(text.utf8), options: options).map(\.fields) == cells)
     }
 }
+
+@Suite("CSV round trips found by fuzzing")
+struct CSVFuzzRegressionTests {
+    @Test("a one-column table with a missing value survives a write and read (fuzz crash 4aad3b0a)")
+    func singleColumnMissing() throws {
+        // BOM, a header of control characters, and a row of one space (missing after trimming).
+        let table = try CSVReader.table([0xEF, 0xBB, 0xBF, 0x0B, 0x00, 0x63, 0x0A, 0x20])
+        #expect(table.rowCount == 1)
+        let text = CSVWriter().encode(table)
+        var options = CSVOptions()
+        options.inferTypes = false
+        #expect(try CSVReader.records(Array(text.utf8), options: options).count == 2)
+    }
+
+    @Test("an empty line is skipped but a quoted empty field is a record")
+    func blankVersusQuotedEmpty() throws {
+        #expect(try CSVReader.records(Array("a\n\n1\n".utf8)).count == 2)
+        #expect(try CSVReader.records(Array("a\n\"\"\n1\n".utf8)).map(\.fields) == [["a"], [""], ["1"]])
+    }
+}
+
+extension CSVFuzzRegressionTests {
+    @Test("a field starting with U+FEFF is quoted so it is not read back as a byte-order mark (fuzz crash d8a918b3)")
+    func leadingByteOrderMarkCharacter() throws {
+        let table = try CSVReader.table([0xEF, 0xBB, 0xBF, 0x0A, 0x20, 0xEF, 0xBB, 0xBF, 0x0A])
+        let text = CSVWriter().encode(table)
+        var options = CSVOptions()
+        options.inferTypes = false
+        let again = try CSVReader.records(Array(text.utf8), options: options)
+        #expect(again.map(\.fields) == [table.columnNames])
+    }
+}

@@ -31,7 +31,7 @@ public struct CSVRecord: Sendable, Equatable {
 }
 
 /// An RFC 4180 reader: quoted fields with doubled quotes and embedded delimiters and line breaks,
-/// CRLF or LF line ends, an optional UTF-8 byte-order mark, strict UTF-8.
+/// CRLF or LF line ends, an optional UTF-8 byte-order mark, strict UTF-8. Empty lines are skipped.
 ///
 /// A malformed record is an error naming its line and column; nothing is guessed.
 public enum CSVReader {
@@ -69,6 +69,7 @@ public enum CSVReader {
         var i = start
         let n = all.count
         var atRecordStart = true
+        var quotedInRecord = false
 
         func finishField() {
             fields.append(String(decoding: field, as: UTF8.self))
@@ -76,11 +77,12 @@ public enum CSVReader {
         }
         func finishRecord() {
             finishField()
-            // A record made of one empty field is a blank line: skip it.
-            if !(fields.count == 1 && fields[0].isEmpty) {
+            // An empty line is skipped; a line holding only `""` is a record with one empty field.
+            if !(fields.count == 1 && fields[0].isEmpty && !quotedInRecord) {
                 result.append(CSVRecord(fields: fields, line: recordLine))
             }
             fields.removeAll(keepingCapacity: true)
+            quotedInRecord = false
         }
         func lineEnd(at j: Int) -> Int? {
             if all[j] == lf { return 1 }
@@ -95,6 +97,7 @@ public enum CSVReader {
                 // Quoted field: runs to the closing quote; "" is a literal quote.
                 let openLine = line
                 let openColumn = fields.count + 1
+                quotedInRecord = true
                 i += 1
                 var closed = false
                 while i < n {

@@ -1,5 +1,5 @@
 /// Writes RFC 4180 CSV: fields are quoted when they contain the delimiter, a quote, CR or LF
-/// (or start/end with a space), quotes are doubled, records end with `\r\n` or `\n`.
+/// (or start/end with a space, or start with U+FEFF), quotes are doubled, records end with `\r\n` or `\n`.
 public struct CSVWriter: Sendable {
     /// Field separator.
     public var delimiter: Character = ","
@@ -15,13 +15,16 @@ public struct CSVWriter: Sendable {
     public func encode(field: String) -> String {
         let needsQuotes = field.contains(delimiter) || field.contains("\"") || field.contains("\n")
             || field.contains("\r") || field.hasPrefix(" ") || field.hasSuffix(" ")
+            || field.unicodeScalars.first == "\u{FEFF}"  // else a leading one would read back as a byte-order mark
         guard needsQuotes else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// One record.
     public func encode(record: [String]) -> String {
-        record.map(encode(field:)).joined(separator: String(delimiter)) + lineEnding
+        // A lone empty field is written as `""` so the record does not read back as a skipped blank line.
+        if record == [""] { return "\"\"" + lineEnding }
+        return record.map(encode(field:)).joined(separator: String(delimiter)) + lineEnding
     }
 
     /// The whole table with a header row.
