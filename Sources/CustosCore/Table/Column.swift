@@ -190,24 +190,19 @@ public struct Column: Sendable, Equatable {
             let t = trimSpaces(value)
             return missing.contains(String(t)) ? nil : t
         }
-        var ints: [Int?] = []
-        ints.reserveCapacity(trimmed.count)
-        var isInt = true
-        for value in trimmed {
-            guard let value else { ints.append(nil); continue }
-            guard let n = Int(value) else { isInt = false; break }
-            ints.append(n)
+        /// Every present value parsed by `parse`, or nil as soon as one does not parse.
+        func parseAll<T>(_ parse: (Substring) -> T?) -> [T?]? {
+            var out: [T?] = []
+            out.reserveCapacity(trimmed.count)
+            for value in trimmed {
+                guard let value else { out.append(nil); continue }
+                guard let parsed = parse(value) else { return nil }
+                out.append(parsed)
+            }
+            return out
         }
-        if isInt { return Column(name: name, values: .int(ints)) }
-        var doubles: [Double?] = []
-        doubles.reserveCapacity(trimmed.count)
-        var isDouble = true
-        for value in trimmed {
-            guard let value else { doubles.append(nil); continue }
-            guard let d = Double(value) else { isDouble = false; break }
-            doubles.append(d)
-        }
-        if isDouble { return Column(name: name, values: .double(doubles)) }
+        if let ints = parseAll({ Int($0) }) { return Column(name: name, values: .int(ints)) }
+        if let doubles = parseAll({ Double($0) }) { return Column(name: name, values: .double(doubles)) }
         let bools = trimmed.map { $0.flatMap { parseBool(String($0)) } }
         if zip(trimmed, bools).allSatisfy({ $0.0 == nil || $0.1 != nil }) {
             return Column(name: name, values: .bool(bools))
