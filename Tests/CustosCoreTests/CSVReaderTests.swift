@@ -158,3 +158,15 @@ extension CSVFuzzRegressionTests {
         #expect(again.map(\.fields) == [table.columnNames])
     }
 }
+
+extension CSVFuzzRegressionTests {
+    @Test("a line break followed by a combining mark is still quoted (fuzz crash 20d58591)")
+    func lineBreakBeforeCombiningMark() throws {
+        let table = try CSVReader.table([0x22, 0x3B, 0x0A, 0xCC, 0x81, 0x22, 0x0A, 0x3B, 0x0A])
+        #expect(table.columnNames == [";\n\u{301}"])
+        let text = CSVWriter().encode(table)
+        var options = CSVOptions()
+        options.inferTypes = false
+        #expect(try CSVReader.records(Array(text.utf8), options: options).map(\.fields) == [[";\n\u{301}"], [";"]])
+    }
+}

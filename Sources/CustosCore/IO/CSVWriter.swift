@@ -13,11 +13,21 @@ public struct CSVWriter: Sendable {
 
     /// One field, quoted if needed.
     public func encode(field: String) -> String {
-        let needsQuotes = field.contains(delimiter) || field.contains("\"") || field.contains("\n")
-            || field.contains("\r") || field.hasPrefix(" ") || field.hasSuffix(" ")
+        // Byte-level checks: Foundation's `contains(_: String)` matches whole composed characters,
+        // so it misses a line break followed by a combining mark (found by libFuzzer).
+        let separator = delimiter.asciiValue ?? UInt8(ascii: ",")
+        let bytes = field.utf8
+        let needsQuotes = bytes.contains { $0 == separator || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || bytes.first == 0x20 || bytes.last == 0x20
             || field.unicodeScalars.first == "\u{FEFF}"  // else a leading one would read back as a byte-order mark
         guard needsQuotes else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var quoted = "\""
+        for character in field.unicodeScalars {
+            if character == "\"" { quoted.unicodeScalars.append("\"") }
+            quoted.unicodeScalars.append(character)
+        }
+        quoted.unicodeScalars.append("\"")
+        return quoted
     }
 
     /// One record.
