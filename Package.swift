@@ -28,7 +28,12 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(name: "CustosReport", dependencies: ["CustosCore"], swiftSettings: strict),
-        .target(name: "CustosML", dependencies: ["CustosCore", "CustosReport"], swiftSettings: strict),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "CustosML", dependencies: ["CustosCore", "CustosReport", "COpenBLAS"],
+            swiftSettings: strict),
         .target(
             name: "CustosFairness",
             dependencies: ["CustosCore", "CustosReport", "CustosML"],
@@ -36,14 +41,14 @@ let package = Package(
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
-                "CustosCore", "CustosReport", "CustosFairness",
+                "CustosCore", "CustosReport", "CustosML", "CustosFairness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
-                "CustosCore", "CustosFairness",
+                "CustosCore", "CustosML", "CustosFairness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -52,6 +57,10 @@ let package = Package(
         .testTarget(
             name: "CustosCoreTests",
             dependencies: ["CustosCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CustosMLTests",
+            dependencies: ["CustosCore", "CustosML"],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(

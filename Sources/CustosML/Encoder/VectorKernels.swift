@@ -1,0 +1,112 @@
+import Foundation
+
+/// The elementwise parts of the encoder (LayerNorm, GELU, softmax, pooling), written as plain pointer
+/// loops without library calls in the hot paths so the compiler can vectorize them.
+public enum VectorKernels {
+    /// `exp(x)` for x ≤ 88 with ~1 ulp error: Cephes' `expf` reduction (round to nearest with the
+    /// 1.5·2²³ trick, two-part ln 2) and degree-5 polynomial, with 2ⁿ built from the exponent bits.
+    @inline(__always)
+    public static func exp(_ value: Float) -> Float {
+        let x = min(max(value, -87.0), 88.0)
+        let magic: Float = 12_582_912  // 1.5 · 2^23: adding it rounds to an integer kept in the low mantissa bits
+        let shifted = x * 1.442_695_04 + magic
+        let n = shifted - magic
+        let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+        let z = r * r
+        var p: Float = 1.987_569_1e-4
+        p = p * r + 1.398_199_9e-3
+        p = p * r + 8.333_452e-3
+        p = p * r + 4.166_579_6e-2
+        p = p * r + 1.666_666_5e-1
+        p = p * r + 5.000_000_1e-1
+        let y = p * z + r + 1
+        let k = Int32(bitPattern: shifted.bitPattern) &- 0x4B40_0000
+        return y * Float(bitPattern: UInt32(bitPattern: (k &+ 127) &<< 23))
+    }
+
+    /// Softmax of each of `rows` rows of `width` values, in place.
+    public static func softmaxRows(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        for row in 0..<rows {
+            let x = data + row * width
+            var maximum = -Float.infinity
+            for i in 0..<width { maximum = max(maximum, x[i]) }
+            var sum: Float = 0
+            for i in 0..<width {
+                let e = exp(x[i] - maximum)
+                x[i] = e
+                sum += e
+            }
+            let scale = 1 / sum
+            for i in 0..<width { x[i] *= scale }
+        }
+    }
+
+    /// LayerNorm of each row in place: `(x − mean) / sqrt(var + eps) · weight + bias` (biased variance).
+    public static func layerNormRows(
+        _ data: UnsafeMutablePointer<Float>, rows: Int, width: Int,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float
+    ) {
+        let inverseWidth = 1 / Float(width)
+        for row in 0..<rows {
+            let x = data + row * width
+            var sum: Float = 0
+            for i in 0..<width { sum += x[i] }
+            let mean = sum * inverseWidth
+            var squares: Float = 0
+            for i in 0..<width {
+                let d = x[i] - mean
+                squares += d * d
+            }
+            let inverseDeviation = 1 / (squares * inverseWidth + epsilon).squareRoot()
+            for i in 0..<width { x[i] = (x[i] - mean) * inverseDeviation * weight[i] + bias[i] }
+        }
+    }
+
+    /// Exact GELU, `x · Φ(x) = 0.5 · x · (1 + erf(x / √2))`, in place (BERT's `gelu`, not the tanh form).
+    public static func gelu(_ data: UnsafeMutablePointer<Float>, count: Int) {
+        let inverseSqrt2: Float = 0.707_106_781_186_547_5
+        for i in 0..<count {
+            let x = data[i]
+            data[i] = 0.5 * x * (1 + Foundation.erf(x * inverseSqrt2))
+        }
+    }
+
+    /// Writes `vector` (length `width`) into each of `rows` rows of `target`.
+    public static func broadcastRows(_ vector: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        for row in 0..<rows { (target + row * width).update(from: vector, count: width) }
+    }
+
+    /// `target[r][i] = source[r][i] + vector[i]` for every row.
+    public static func addRows(
+        _ source: UnsafePointer<Float>, _ vector: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>,
+        rows: Int, width: Int
+    ) {
+        for row in 0..<rows {
+            let s = source + row * width
+            let t = target + row * width
+            for i in 0..<width { t[i] = s[i] + vector[i] }
+        }
+    }
+
+    /// Mean of the rows followed by L2 normalization (sentence-transformers' mean pooling + `Normalize`;
+    /// the norm is clamped at 1e-12 as `torch.nn.functional.normalize` does).
+    public static func meanPoolNormalized(_ data: UnsafePointer<Float>, rows: Int, width: Int) -> [Float] {
+        var pooled = [Float](repeating: 0, count: width)
+        pooled.withUnsafeMutableBufferPointer { out in
+            guard let p = out.baseAddress else { return }
+            for row in 0..<rows {
+                let x = data + row * width
+                for i in 0..<width { p[i] += x[i] }
+            }
+            let inverseRows = 1 / Float(max(rows, 1))
+            var squares: Float = 0
+            for i in 0..<width {
+                p[i] *= inverseRows
+                squares += p[i] * p[i]
+            }
+            let scale = 1 / max(squares.squareRoot(), 1e-12)
+            for i in 0..<width { p[i] *= scale }
+        }
+        return pooled
+    }
+}

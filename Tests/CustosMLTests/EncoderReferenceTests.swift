@@ -1,0 +1,69 @@
+import CustosML
+import Testing
+
+/// The reference's documented tolerance for a float32 engine (observed error ~3e-7); the 1e-4 is the outer bound.
+private let tolerance: Float = 1e-5
+
+private func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
+    zip(a, b).map { abs($0 - $1) }.max() ?? .infinity
+}
+
+@Suite("MiniLM encoder against the float64 reference")
+struct EncoderReferenceTests {
+    @Test("sentence embeddings are within 1e-5 of sentence-transformers",
+          .enabled(if: Fixtures.embedder != nil && Fixtures.minilm != nil))
+    func embeddings() throws {
+        let embedder = try #require(Fixtures.embedder)
+        let reference = try #require(Fixtures.minilm)
+        let results = try embedder.embed(reference.sentences.map(\.text), options: .init(allowEmpty: true))
+        for (result, sentence) in zip(results, reference.sentences) {
+            #expect(result.tokenIDs == sentence.ids)
+            #expect(result.vector.count == 384 && sentence.embedding.count == 384)
+            #expect(maxAbsDifference(result.vector, sentence.embedding) <= tolerance, "\(sentence.text.prefix(60))")
+        }
+    }
+
+    @Test("every layer's attention probabilities are within 1e-5",
+          .enabled(if: Fixtures.embedder != nil && Fixtures.minilm != nil))
+    func attention() throws {
+        let embedder = try #require(Fixtures.embedder)
+        let reference = try #require(Fixtures.minilm)
+        let result = try embedder.embed(reference.attentionText, options: .init(attention: true))
+        #expect(result.tokenIDs == reference.attentionIDs)
+        let maps = try #require(result.attention)
+        #expect([maps.layers, maps.heads, maps.tokens, maps.tokens] == reference.attentionShape)
+        #expect(maps.probabilities.count == reference.attention.count)
+        #expect(maxAbsDifference(maps.probabilities, reference.attention) <= tolerance)
+    }
+
+    @Test("batch and BLAS parallelism give the same vectors", .enabled(if: Fixtures.embedder != nil))
+    func parallelismAgrees() throws {
+        let embedder = try #require(Fixtures.embedder)
+        let texts = ["A man is playing a guitar.", "The weather is lovely today", "Encoders map text to vectors."]
+        let batch = try embedder.embed(texts, options: .init(parallelism: .batch))
+        let blas = try embedder.embed(texts, options: .init(parallelism: .blas))
+        for (a, b) in zip(batch, blas) { #expect(maxAbsDifference(a.vector, b.vector) <= 1e-6) }
+    }
+
+    @Test("similar sentences are closer than unrelated ones", .enabled(if: Fixtures.embedder != nil))
+    func similarity() throws {
+        let embedder = try #require(Fixtures.embedder)
+        let e = try embedder.embed(["A man is playing a guitar.", "Someone is playing an instrument.", "Stocks fell sharply."])
+        #expect(e[0].cosineSimilarity(to: e[1]) > e[0].cosineSimilarity(to: e[2]))
+    }
+
+    @Test("rollout rows are distributions and the first layer's rollout mixes in the identity",
+          .enabled(if: Fixtures.embedder != nil))
+    func rollout() throws {
+        let embedder = try #require(Fixtures.embedder)
+        let maps = try #require(try embedder.embed("attention rollout test", options: .init(attention: true)).attention)
+        let rollout = AttentionRollout.compute(maps)
+        #expect(rollout.count == maps.layers)
+        for layer in rollout {
+            for q in 0..<maps.tokens {
+                let row = layer[(q * maps.tokens)..<((q + 1) * maps.tokens)]
+                #expect(abs(row.reduce(0, +) - 1) < 1e-4)
+            }
+        }
+    }
+}
