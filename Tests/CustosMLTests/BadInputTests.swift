@@ -90,3 +90,27 @@ struct BadInputTests {
         #expect(missing.message.contains("no tensor 'embeddings.word_embeddings.weight'"))
     }
 }
+
+@Suite("encoder kernels")
+struct KernelTests {
+    @Test("polynomial exp is within 2 ulp-ish of Foundation's over the softmax range")
+    func exp() {
+        var worst: Float = 0
+        for i in 0...20_000 {
+            let x = -87 + Float(i) * 0.00875
+            let expected = Foundation.exp(x)
+            worst = max(worst, abs(VectorKernels.exp(x) - expected) / expected)
+        }
+        #expect(worst < 3e-7)
+    }
+
+    @Test("GELU matches 0.5·x·(1 + erf(x/√2)) to 2e-7 relative plus 1e-7 absolute")
+    func gelu() {
+        var values = (0...4000).map { -10 + Float($0) * 0.005 }
+        let expected = values.map { Double($0) * 0.5 * (1 + Foundation.erf(Double($0) / 2.0.squareRoot())) }
+        values.withUnsafeMutableBufferPointer { VectorKernels.gelu($0.baseAddress!, count: $0.count) }
+        for (got, want) in zip(values, expected) {
+            #expect(abs(Double(got) - want) <= 2e-7 * abs(want) + 1e-7)
+        }
+    }
+}

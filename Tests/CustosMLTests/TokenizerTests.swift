@@ -1,3 +1,4 @@
+import Foundation
 import CustosML
 import Testing
 
@@ -61,5 +62,23 @@ struct TokenizerTests {
         #expect(tokenizer.tokenize(String(repeating: "a", count: 100)).ids.count == 102)
         #expect(tokenizer.tokenize(String(repeating: "a", count: 101)).ids == [2, 1, 3])
         #expect(tokenizer.tokenize("ab").ids == [2, 1, 3])
+    }
+}
+
+@Suite("tokenizer against Hugging Face tokenizers on tricky text")
+struct TokenizerDifferentialTests {
+    @Test("ids equal tokenizers 0.23 on scripts, accents, invisible, private-use, unassigned and emoji characters",
+          .enabled(if: Fixtures.embedder != nil))
+    func trickyTexts() throws {
+        let tokenizer = try #require(Fixtures.embedder).tokenizer
+        let lines = try String(contentsOf: Fixtures.root.appendingPathComponent("explain/tokenizer_hf.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(lines.count >= 20)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let text = try #require(object["text"] as? String)
+            let ids = try #require(object["ids"] as? [Int]).map(Int32.init)
+            #expect(tokenizer.tokenize(text).ids == ids, "\(text.prefix(50).debugDescription)")
+        }
     }
 }

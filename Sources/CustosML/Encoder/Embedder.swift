@@ -9,9 +9,10 @@ public final class Embedder: Sendable {
 
     /// How a batch uses the cores.
     public enum Parallelism: String, Sendable, CaseIterable {
-        /// One text per core (`Parallel.map`), OpenBLAS single-threaded; best for batches (measured).
+        /// The texts split over the cores (`Parallel.map`), each core stacking its texts into one product per
+        /// layer with OpenBLAS single-threaded.
         case batch
-        /// Texts one after another, OpenBLAS using every core inside each product.
+        /// All texts stacked into one product per layer, OpenBLAS using every core inside each product.
         case blas
     }
 
@@ -78,23 +79,65 @@ public final class Embedder: Sendable {
         }
         let encoder = self.encoder
         let attention = options.attention
-        let run: @Sendable (Int) -> Result<Embedding, any Error> = { i in
+        let workers = options.parallelism == .batch ? min(Parallel.threadCount, texts.count) : 1
+        let passes = Self.plan(tokenized.map(\.ids.count), workers: workers, maxRows: Self.maxRowsPerPass)
+        let run: @Sendable (Int) -> Result<[(Int, Embedding)], any Error> = { worker in
             Result {
-                let output = try encoder.forward(tokenized[i].ids, attention: attention)
-                return Embedding(
-                    tokenIDs: tokenized[i].ids, untruncatedTokenCount: tokenized[i].untruncatedCount,
-                    vector: output.embedding, attention: output.attention)
+                var done: [(Int, Embedding)] = []
+                for pass in passes[worker] {
+                    let outputs = try encoder.forward(batch: pass.map { tokenized[$0].ids }, attention: attention)
+                    for (i, output) in zip(pass, outputs) {
+                        done.append((i, Embedding(
+                            tokenIDs: tokenized[i].ids, untruncatedTokenCount: tokenized[i].untruncatedCount,
+                            vector: output.embedding, attention: output.attention)))
+                    }
+                }
+                return done
             }
         }
-        let results: [Result<Embedding, any Error>]
-        switch options.parallelism {
-        case .batch where texts.count > 1:
+        let results: [Result<[(Int, Embedding)], any Error>]
+        if workers > 1 {
             BLASThreads.set(1)
-            results = Parallel.map(texts.count, run)
-        case .batch, .blas:
+            results = Parallel.map(workers, run)
+        } else {
             BLASThreads.set(Parallel.threadCount)
-            results = (0..<texts.count).map(run)
+            results = [run(0)]
         }
-        return try results.map { try $0.get() }
+        var ordered = [Embedding?](repeating: nil, count: texts.count)
+        for result in results {
+            for (i, embedding) in try result.get() { ordered[i] = embedding }
+        }
+        return ordered.compactMap { $0 }
+    }
+
+    /// Rows (tokens of all texts) one forward pass stacks at most, which bounds its memory (~9 KB a row).
+    static let maxRowsPerPass = 4096
+
+    /// Splits texts (by token count) over `workers`, longest first onto the least-loaded worker, and each worker's
+    /// texts into passes of at most `maxRows` tokens. Returns `[worker][pass][text index]`.
+    static func plan(_ lengths: [Int], workers: Int, maxRows: Int) -> [[[Int]]] {
+        var load = [Int](repeating: 0, count: workers)
+        var assigned = [[Int]](repeating: [], count: workers)
+        for i in lengths.indices.sorted(by: { lengths[$0] > lengths[$1] }) {
+            let worker = load.indices.min(by: { load[$0] < load[$1] }) ?? 0
+            load[worker] += lengths[i]
+            assigned[worker].append(i)
+        }
+        return assigned.map { indices in
+            var passes: [[Int]] = []
+            var current: [Int] = []
+            var rows = 0
+            for i in indices.sorted() {
+                if !current.isEmpty && rows + lengths[i] > maxRows {
+                    passes.append(current)
+                    current = []
+                    rows = 0
+                }
+                current.append(i)
+                rows += lengths[i]
+            }
+            if !current.isEmpty { passes.append(current) }
+            return passes
+        }
     }
 }

@@ -14,7 +14,7 @@ public struct BertNormalizer: Sendable {
     }
 
     /// The normalized text as Unicode scalars, in the order the reference applies the steps:
-    /// clean (drop NUL, U+FFFD and control/format/unassigned characters; whitespace becomes a space),
+    /// clean (drop NUL, U+FFFD and control, format and private-use characters; whitespace becomes a space),
     /// pad CJK ideographs with spaces, strip accents (NFD, drop Mn), lower-case.
     public func normalize(_ text: String) -> [Unicode.Scalar] {
         var cleaned = String.UnicodeScalarView()
@@ -57,13 +57,14 @@ public struct BertNormalizer: Sendable {
         }
     }
 
-    /// Control characters as BERT defines them: Unicode "Other" (Cc, Cf, Cs, Co, Cn) except tab, newline, CR.
+    /// Control characters as `tokenizers` treats them: Cc, Cf, Cs and Co except tab, newline and CR. Unassigned code
+    /// points (Cn) are kept (and end up as `[UNK]`), as measured against `tokenizers` 0.23: its "other" table has no Cn.
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case "\t", "\n", "\r": return false
         default:
             switch scalar.properties.generalCategory {
-            case .control, .format, .surrogate, .privateUse, .unassigned: return true
+            case .control, .format, .surrogate, .privateUse: return true
             default: return false
             }
         }
