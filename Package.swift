@@ -7,6 +7,13 @@ let strict: [SwiftSetting] = [
     .unsafeFlags(["-warnings-as-errors"]),
 ]
 
+/// CustosML's elementwise kernels (GELU, softmax, LayerNorm) only vectorize with AVX2/FMA: baseline x86-64 (SSE2)
+/// leaves them scalar. Haswell is the oldest x86-64 CPU with both; never `native`, so CI machines of the same
+/// type build the same code. Measured with `custos-bench encoder` (see docs/encoder.md).
+let numericKernels: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"]),
+]
+
 let package = Package(
     name: "custos",
     platforms: [.macOS(.v14)],
@@ -33,7 +40,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
         .target(
             name: "CustosML", dependencies: ["CustosCore", "CustosReport", "COpenBLAS"],
-            swiftSettings: strict),
+            swiftSettings: strict + numericKernels),
         .target(
             name: "CustosFairness",
             dependencies: ["CustosCore", "CustosReport", "CustosML"],

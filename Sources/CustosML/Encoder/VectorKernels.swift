@@ -26,17 +26,74 @@ public enum VectorKernels {
     public static func softmaxRows(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for row in 0..<rows {
             let x = data + row * width
-            var maximum = -Float.infinity
-            for i in 0..<width { maximum = max(maximum, x[i]) }
-            var sum: Float = 0
-            for i in 0..<width {
-                let e = exp(x[i] - maximum)
-                x[i] = e
-                sum += e
-            }
-            let scale = 1 / sum
+            let maximum = self.maximum(x, count: width)
+            // Separate loops: the exp loop has no reduction, so it vectorizes; the sums use explicit SIMD lanes
+            // (the compiler may not reorder a floating-point reduction on its own).
+            for i in 0..<width { x[i] = exp(x[i] - maximum) }
+            let scale = 1 / sum(x, count: width)
             for i in 0..<width { x[i] *= scale }
         }
+    }
+
+    /// Sum of `count` floats with eight independent SIMD accumulators.
+    @inline(__always)
+    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD8<Float>(repeating: 0)
+        var i = 0
+        let raw = UnsafeRawPointer(x)
+        while i + 8 <= count {
+            lanes += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < count {
+            total += x[i]
+            i += 1
+        }
+        return total
+    }
+
+    /// Sum of squared differences from `mean`, with SIMD accumulators.
+    @inline(__always)
+    public static func squaredDeviation(_ x: UnsafePointer<Float>, count: Int, mean: Float) -> Float {
+        var lanes = SIMD8<Float>(repeating: 0)
+        let center = SIMD8<Float>(repeating: mean)
+        var i = 0
+        let raw = UnsafeRawPointer(x)
+        while i + 8 <= count {
+            let d = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - center
+            lanes += d * d
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < count {
+            let d = x[i] - mean
+            total += d * d
+            i += 1
+        }
+        return total
+    }
+
+    /// Largest of `count` floats (at least one), with SIMD lanes.
+    @inline(__always)
+    public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var i = 0
+        var best = -Float.infinity
+        if count >= 8 {
+            let raw = UnsafeRawPointer(x)
+            var lanes = raw.loadUnaligned(as: SIMD8<Float>.self)
+            i = 8
+            while i + 8 <= count {
+                lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+                i += 8
+            }
+            best = lanes.max()
+        }
+        while i < count {
+            best = Swift.max(best, x[i])
+            i += 1
+        }
+        return best
     }
 
     /// LayerNorm of each row in place: `(x − mean) / sqrt(var + eps) · weight + bias` (biased variance).
@@ -47,14 +104,8 @@ public enum VectorKernels {
         let inverseWidth = 1 / Float(width)
         for row in 0..<rows {
             let x = data + row * width
-            var sum: Float = 0
-            for i in 0..<width { sum += x[i] }
-            let mean = sum * inverseWidth
-            var squares: Float = 0
-            for i in 0..<width {
-                let d = x[i] - mean
-                squares += d * d
-            }
+            let mean = sum(x, count: width) * inverseWidth
+            let squares = squaredDeviation(x, count: width, mean: mean)
             let inverseDeviation = 1 / (squares * inverseWidth + epsilon).squareRoot()
             for i in 0..<width { x[i] = (x[i] - mean) * inverseDeviation * weight[i] + bias[i] }
         }
