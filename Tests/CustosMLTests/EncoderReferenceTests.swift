@@ -67,3 +67,45 @@ struct EncoderReferenceTests {
         }
     }
 }
+
+@Suite("attention page and concurrency")
+struct AttentionPageTests {
+    @Test("the attention page is self-contained, escapes the text and offers layer and head selectors",
+          .enabled(if: Fixtures.embedder != nil))
+    func page() throws {
+        let embedder = try #require(Fixtures.embedder)
+        let explanation = try AttentionExplanation(text: "Bank </script><b>rates</b> rose", embedder: embedder)
+        let html = explanation.renderHTML()
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains(" src="))
+        #expect(html.contains("id=\"layer\"") && html.contains("id=\"head\"") && html.contains("value=\"rollout\""))
+        #expect(!html.contains("<b>rates"))
+        // Only the page's own two script elements close.
+        #expect(html.components(separatedBy: "</script>").count == 3)
+        #expect(explanation.rollout.count == 6)
+        #expect(abs(explanation.pooledRelevance.reduce(0, +) - 1) < 1e-4)
+    }
+
+    @Test("concurrent embed calls from many threads give the same vectors as one call",
+          .enabled(if: Fixtures.embedder != nil))
+    func concurrentCalls() async throws {
+        let embedder = try #require(Fixtures.embedder)
+        let texts = (0..<8).map { "sentence number \($0) about concurrency" }
+        let expected = try embedder.embed(texts).map(\.vector)
+        let results = try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
+            for i in 0..<16 {
+                group.addTask {
+                    let mode: Embedder.Parallelism = i.isMultiple(of: 2) ? .batch : .blas
+                    return (i, try embedder.embed(texts[i % 8], options: .init(parallelism: mode)).vector)
+                }
+            }
+            var out: [(Int, [Float])] = []
+            for try await result in group { out.append(result) }
+            return out
+        }
+        for (i, vector) in results {
+            let difference = zip(vector, expected[i % 8]).map { abs($0 - $1) }.max() ?? 1
+            #expect(difference < 1e-5)
+        }
+    }
+}
