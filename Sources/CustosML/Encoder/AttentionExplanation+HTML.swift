@@ -7,10 +7,12 @@ extension AttentionExplanation {
     public func renderHTML(title: String = "Attention") -> String {
         let e = HTMLEscaping.escape
         let relevance = pooledRelevance
-        let top = relevance.max() ?? 1
+        // Scale the shading by the largest word token: [CLS] and [SEP] collect most of the rollout and would wash out the rest.
+        let words = relevance.count > 2 ? Array(relevance[1..<(relevance.count - 1)]) : relevance
+        let top = words.max() ?? 1
         var chips = ""
         for (token, value) in zip(tokens, relevance) {
-            let alpha = top > 0 ? Double(value / top) : 0
+            let alpha = top > 0 ? min(1, Double(value / top)) : 0
             chips += "<span class=\"tok\" style=\"background: rgba(220, 80, 40, \(String(format: "%.3f", alpha)))\" "
                 + "title=\"\(String(format: "%.4f", value))\">\(e(token))</span> "
         }
@@ -45,7 +47,8 @@ extension AttentionExplanation {
             <p>\(chips)</p>
             <p class="note">Shade: each token's share of the last layer's attention rollout (Abnar &amp; Zuidema 2020,
             head-averaged attention mixed 50/50 with the identity for the residual path, multiplied across layers),
-            averaged over all positions because the sentence embedding is a mean over tokens. Hover for the value.
+            averaged over all positions because the sentence embedding is a mean over tokens; the darkest shade is the
+            most relevant word ([CLS] and [SEP] usually exceed it). Hover for the value.
             Attention shows where information flows, not why the model decided something.</p>
             <h2>Attention heatmap</h2>
             <div class="controls">
