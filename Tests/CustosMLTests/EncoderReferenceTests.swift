@@ -36,6 +36,17 @@ struct EncoderReferenceTests {
         #expect(maxAbsDifference(maps.probabilities, reference.attention) <= tolerance)
     }
 
+    @Test("the last hidden state is within 1e-4 of the reference",
+          .enabled(if: Fixtures.embedder != nil && Fixtures.minilm != nil))
+    func lastHiddenState() throws {
+        let embedder = try #require(Fixtures.embedder)
+        let reference = try #require(Fixtures.minilm)
+        let output = try embedder.encoder.forward(reference.attentionIDs)
+        #expect(output.lastHiddenState.count == reference.lastHiddenState.count)
+        // Hidden values are O(1) before pooling and normalization (embeddings are ~0.05), so the bound is the 1e-4.
+        #expect(maxAbsDifference(output.lastHiddenState, reference.lastHiddenState) <= 1e-4)
+    }
+
     @Test("batch and BLAS parallelism give the same vectors", .enabled(if: Fixtures.embedder != nil))
     func parallelismAgrees() throws {
         let embedder = try #require(Fixtures.embedder)

@@ -27,6 +27,7 @@ enum Fixtures {
         var attentionText: String
         var attention: [Float]
         var attentionShape: [Int]
+        var lastHiddenState: [Float]
     }
 
     static let minilm: MiniLMReference? = {
@@ -48,7 +49,8 @@ enum Fixtures {
             attentionIDs: (attention["ids"] as? [Int] ?? []).map(Int32.init),
             attentionText: attention["text"] as? String ?? "",
             attention: flatten(attention["probs"]),
-            attentionShape: attention["shape"] as? [Int] ?? [])
+            attentionShape: attention["shape"] as? [Int] ?? [],
+            lastHiddenState: flatten(attention["last_hidden_state"]))
     }()
 
     /// The installed all-MiniLM-L6-v2 directory, or nil when the asset is not installed.
