@@ -41,7 +41,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Texts embedded per batch (memory stays bounded by the batch).")
     var batchSize = 64
 
-    @OptionGroup var home: HomeOptions
+    @OptionGroup var model: ModelOptions
 
     func validate() throws {
         guard (text == nil) != (file == nil) else { throw ValidationError("give exactly one of TEXT or --file FILE") }
@@ -59,7 +59,7 @@ struct EmbedCommand: ParsableCommand {
             texts = [text ?? ""]
             source = nil
         }
-        let embedder = try Embedder(home: home.custosHome)
+        let embedder = try model.embedder()
         let output = try StreamingOutput(path: out)
         do {
             var truncated = 0

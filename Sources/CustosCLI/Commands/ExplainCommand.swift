@@ -22,11 +22,11 @@ struct ExplainAttentionCommand: ParsableCommand {
     @Option(help: "Write the HTML page to this file (atomically) instead of stdout.")
     var out: String?
 
-    @OptionGroup var home: HomeOptions
+    @OptionGroup var model: ModelOptions
 
     func run() throws {
         try ArgumentEncoding.requireValidUTF8()
-        let embedder = try Embedder(home: home.custosHome)
+        let embedder = try model.embedder()
         let explanation = try AttentionExplanation(text: text, embedder: embedder)
         let html = explanation.renderHTML(title: "Attention: all-MiniLM-L6-v2")
         if let out {

@@ -35,11 +35,11 @@ struct SimilarityCommand: ParsableCommand {
     @Option(help: "Output format: text (the number) or json.")
     var format: SimilarityFormat = .text
 
-    @OptionGroup var home: HomeOptions
+    @OptionGroup var model: ModelOptions
 
     func run() throws {
         try ArgumentEncoding.requireValidUTF8()
-        let embedder = try Embedder(home: home.custosHome)
+        let embedder = try model.embedder()
         let pair = try embedder.embed([a, b])
         let similarity = pair[0].cosineSimilarity(to: pair[1])
         switch format {
