@@ -9,7 +9,6 @@ Usage: .venv-bench/bin/python scripts/peers/encoder.py MODEL_DIR SENTENCES.txt [
 Prints one JSON object: "seconds" (median wall time of one pass over all sentences, tokenization through
 normalization; imports and model loading excluded), "runs", "sentences", "threads", "torch".
 With --check, also writes the embeddings as JSON lines ({"index", "tokens", "embedding"}) for comparison.
-Falls back to the numpy reference (scripts/peers/encoder_numpy.py) when torch is not installed.
 """
 import argparse
 import json
