@@ -9,10 +9,13 @@ let strict: [SwiftSetting] = [
 
 /// CustosML's elementwise kernels (GELU, softmax, LayerNorm) only vectorize with AVX2/FMA: baseline x86-64 (SSE2)
 /// leaves them scalar. Haswell is the oldest x86-64 CPU with both; never `native`, so CI machines of the same
-/// type build the same code. Measured with `custos-bench encoder` (see docs/encoder.md).
-let numericKernels: [SwiftSetting] = [
-    .unsafeFlags(["-target-cpu", "haswell"]),
-]
+/// type build the same code. Measured with `custos-bench encoder` (see docs/encoder.md). Other architectures
+/// (arm64 has NEON by default) build without it.
+#if arch(x86_64)
+let numericKernels: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let numericKernels: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "custos",
