@@ -7,6 +7,16 @@ let strict: [SwiftSetting] = [
     .unsafeFlags(["-warnings-as-errors"]),
 ]
 
+/// CustosML's elementwise kernels (GELU, softmax, LayerNorm) only vectorize with AVX2/FMA: baseline x86-64 (SSE2)
+/// leaves them scalar. Haswell is the oldest x86-64 CPU with both; never `native`, so CI machines of the same
+/// type build the same code. Measured with `custos-bench encoder` (see docs/encoder.md). Other architectures
+/// (arm64 has NEON by default) build without it.
+#if arch(x86_64)
+let numericKernels: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let numericKernels: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "custos",
     platforms: [.macOS(.v14)],
@@ -28,7 +38,12 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .target(name: "CustosReport", dependencies: ["CustosCore"], swiftSettings: strict),
-        .target(name: "CustosML", dependencies: ["CustosCore", "CustosReport"], swiftSettings: strict),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "CustosML", dependencies: ["CustosCore", "CustosReport", "COpenBLAS"],
+            swiftSettings: strict + numericKernels),
         .target(
             name: "CustosFairness",
             dependencies: ["CustosCore", "CustosReport", "CustosML"],
@@ -36,14 +51,14 @@ let package = Package(
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
-                "CustosCore", "CustosReport", "CustosFairness",
+                "CustosCore", "CustosReport", "CustosML", "CustosFairness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
-                "CustosCore", "CustosFairness",
+                "CustosCore", "CustosML", "CustosFairness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -55,6 +70,10 @@ let package = Package(
             swiftSettings: strict),
         // Drives the built `custos` executable as a user would (exit codes, stderr, files written).
         .testTarget(name: "CustosCLITests", swiftSettings: strict),
+        .testTarget(
+            name: "CustosMLTests",
+            dependencies: ["CustosCore", "CustosML"],
+            swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(
             name: "CustosFairnessTests",

@@ -8,7 +8,10 @@ struct CustosCommand: ParsableCommand {
         commandName: "custos",
         abstract: "Measure and reduce bias, protect privacy, explain and audit model decisions.",
         version: CustosVersion.current,
-        subcommands: [FairnessCommand.self, AssetsCommand.self, DoctorCommand.self])
+        subcommands: [
+            FairnessCommand.self, EmbedCommand.self, SimilarityCommand.self, ExplainCommand.self,
+            AssetsCommand.self, DoctorCommand.self,
+        ])
 }
 
 /// Entry point: runs the command and maps failures to the documented exit codes
