@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "CustosReport", targets: ["CustosReport"]),
         .library(name: "CustosML", targets: ["CustosML"]),
         .library(name: "CustosFairness", targets: ["CustosFairness"]),
+        .library(name: "CustosAudit", targets: ["CustosAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,10 @@ let package = Package(
         .target(
             name: "CustosFairness",
             dependencies: ["CustosCore", "CustosReport", "CustosML"],
+            swiftSettings: strict),
+        .target(
+            name: "CustosAudit",
+            dependencies: ["CustosCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",
@@ -73,6 +78,10 @@ let package = Package(
         .testTarget(
             name: "CustosMLTests",
             dependencies: ["CustosCore", "CustosML"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CustosAuditTests",
+            dependencies: ["CustosCore", "CustosAudit", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(
