@@ -32,6 +32,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -51,12 +52,14 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "CustosAudit",
-            dependencies: ["CustosCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CustosCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
-                "CustosCore", "CustosReport", "CustosML", "CustosFairness",
+                "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -81,7 +84,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CustosAuditTests",
-            dependencies: ["CustosCore", "CustosAudit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CustosCore", "CustosAudit", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(
