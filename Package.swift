@@ -66,8 +66,9 @@ let package = Package(
         .executableTarget(
             name: "CustosBench",
             dependencies: [
-                "CustosCore", "CustosML", "CustosFairness",
+                "CustosCore", "CustosML", "CustosFairness", "CustosAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
         // libFuzzer entry point for the CSV reader; see README "Fuzzing".

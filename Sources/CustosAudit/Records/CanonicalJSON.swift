@@ -6,65 +6,66 @@ import CustosCore
 public enum CanonicalJSON {
     /// The canonical UTF-8 bytes of a value. Non-finite numbers cannot be represented and are an error.
     public static func encode(_ value: JSONValue) throws -> [UInt8] {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         try write(value, to: &out)
-        return Array(out.utf8)
+        return out
     }
 
-    static func write(_ value: JSONValue, to out: inout String) throws {
+    static func write(_ value: JSONValue, to out: inout [UInt8]) throws {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let d): out += try number(d)
+        case .null: out += Array("null".utf8)
+        case .bool(let b): out += Array((b ? "true" : "false").utf8)
+        case .number(let d): out += Array(try number(d).utf8)
         case .string(let s): string(s, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 try write(item, to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
             for (i, key) in keys.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 string(key, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 if let member = members[key] { try write(member, to: &out) }
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// RFC 8785 §3.2.2.2: the string with `"`, `\` and control characters escaped, all else literal.
-    static func string(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+    /// RFC 8785 §3.2.2.2: the string with `"`, `\` and control characters escaped, all else literal
+    /// (UTF-8 bytes of a Swift string are valid, so they are copied as they are).
+    static func string(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [0x5C, 0x22]
+            case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
+            case 0x08: out += [0x5C, UInt8(ascii: "b")]
+            case 0x0C: out += [0x5C, UInt8(ascii: "f")]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
     /// ECMAScript Number.prototype.toString for a finite double (RFC 8785 §3.2.2.3).
     static func number(_ d: Double) throws -> String {
         guard d.isFinite else { throw CustosError(.invalidInput, "NaN and infinity have no JSON form") }
         if d == 0 { return "0" }
+        // Integers below 2^53 print as themselves (the common case: counts, timestamps, ids).
+        if d == d.rounded(), abs(d) < 9_007_199_254_740_992 { return String(Int64(d)) }
         // Swift's description is the shortest round-trip digit string; re-lay it out the ECMAScript way.
         let negative = d < 0
         let text = abs(d).description
