@@ -50,6 +50,13 @@ enum ProcessTimer {
     }
 }
 
+/// Prints one benchmark result as a single sorted-key JSON line (the format every bench uses).
+func printJSONLine<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
 /// One machine-readable result line.
 struct BenchLine: Encodable {
     var bench: String
@@ -64,11 +71,7 @@ struct BenchLine: Encodable {
     var runs: Int
     var note: String
 
-    func print() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        Swift.print(String(decoding: try encoder.encode(self), as: UTF8.self))
-    }
+    func print() throws { try printJSONLine(self) }
 }
 
 /// `custos-bench fairness-audit`: the full audit (sex, race, sex+race; every metric and disparity;

@@ -102,9 +102,5 @@ struct EncoderBenchLine: Encodable {
     var runs: Int
     var note: String
 
-    func print() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        Swift.print(String(decoding: try encoder.encode(self), as: UTF8.self))
-    }
+    func print() throws { try printJSONLine(self) }
 }

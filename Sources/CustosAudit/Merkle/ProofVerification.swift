@@ -11,12 +11,7 @@ public enum ProofVerification {
             if sn == 0 { return false }
             if fn & 1 == 1 || fn == sn {
                 r = MerkleHash.node(p, r)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0 && fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
+                if fn & 1 == 0 { shiftToOddOrZero(&fn, &sn) }
             } else {
                 r = MerkleHash.node(r, p)
             }
@@ -49,12 +44,7 @@ public enum ProofVerification {
             if fn & 1 == 1 || fn == sn {
                 fr = MerkleHash.node(c, fr)
                 sr = MerkleHash.node(c, sr)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0 && fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
+                if fn & 1 == 0 { shiftToOddOrZero(&fn, &sn) }
             } else {
                 sr = MerkleHash.node(sr, c)
             }
@@ -62,5 +52,13 @@ public enum ProofVerification {
             sn >>= 1
         }
         return fr == oldRoot && sr == newRoot && sn == 0
+    }
+
+    /// RFC 9162's "right-shift fn and sn equally until LSB(fn) is set or fn is 0".
+    private static func shiftToOddOrZero(_ fn: inout Int, _ sn: inout Int) {
+        while fn & 1 == 0 && fn != 0 {
+            fn >>= 1
+            sn >>= 1
+        }
     }
 }
