@@ -1,0 +1,76 @@
+import BigInt
+import CustosPrivacy
+import Foundation
+import Testing
+
+/// Goodness of fit of the exact samplers against their exact pmfs, drawing from the production source
+/// (`SystemRandomNumberGenerator`, getrandom on Linux). See `GoodnessOfFit` for the test and its error budget:
+/// each test below fails a correct sampler with probability ≤ 1e-7, the suite with ≤ 1e-6.
+@Suite("DP samplers: exact distributions")
+struct SamplerTests {
+    /// Draws per goodness-of-fit test: enough to detect a 5% error in the scale (checked below) in about a second.
+    static let draws = 100_000
+
+    func draws<S>(_ count: Int, _ sample: () -> S) -> [Int] where S: BinaryInteger {
+        (0..<count).map { _ in Int(sample()) }
+    }
+
+    @Test("discrete Laplace matches its pmf (chi-square, 100,000 draws) at scales 0.5, 3 and 7/3",
+          arguments: ["0.5", "3", "7/3"])
+    func discreteLaplace(scale: String) throws {
+        let sampler = try DiscreteLaplaceSampler(scale: Rational(parsing: scale))
+        var rng = SystemRandomNumberGenerator()
+        let xs = draws(Self.draws) { sampler.sample(using: &rng) }
+        let fit = GoodnessOfFit(draws: xs, pmf: sampler.probability(of:))
+        #expect(fit.pValue >= GoodnessOfFit.threshold, "χ²=\(fit.statistic), df=\(fit.degreesOfFreedom), p=\(fit.pValue)")
+    }
+
+    @Test("discrete Gaussian matches its pmf (chi-square, 100,000 draws) at sigma 0.8, 2.5 and 10",
+          arguments: ["0.8", "2.5", "10"])
+    func discreteGaussian(sigma: String) throws {
+        let sampler = try DiscreteGaussianSampler(sigma: Rational(parsing: sigma))
+        var rng = SystemRandomNumberGenerator()
+        let xs = draws(Self.draws) { sampler.sample(using: &rng) }
+        let fit = GoodnessOfFit(draws: xs, pmf: sampler.probability(of:))
+        #expect(fit.pValue >= GoodnessOfFit.threshold, "χ²=\(fit.statistic), df=\(fit.degreesOfFreedom), p=\(fit.pValue)")
+    }
+
+    @Test("Bernoulli(exp(−γ)) has mean exp(−γ) (chi-square on two bins, 100,000 draws) for γ = 1/3, 1 and 5/2")
+    func bernoulliExpMinus() throws {
+        var rng = SystemRandomNumberGenerator()
+        // One test over three γ's at once: the statistic sums three independent χ²(1) values, so df = 3.
+        var chi2 = 0.0
+        for gamma in ["1/3", "1", "5/2"] {
+            let g = try Rational(parsing: gamma)
+            let p = exp(-g.doubleValue)
+            var ones = 0.0
+            for _ in 0..<Self.draws where ExactBernoulli.sampleExpMinus(g, using: &rng) { ones += 1 }
+            let n = Double(Self.draws)
+            chi2 += (ones - n * p) * (ones - n * p) / (n * p) + (ones - n * p) * (ones - n * p) / (n * (1 - p))
+        }
+        let pValue = GoodnessOfFit.chiSquareUpperTail(chi2, degreesOfFreedom: 3)
+        #expect(pValue >= GoodnessOfFit.threshold, "χ²=\(chi2), p=\(pValue)")
+    }
+
+    @Test("the goodness-of-fit test has power: draws with scale 3.3 are rejected against the scale-3 pmf")
+    func testHasPower() throws {
+        let wrong = try DiscreteLaplaceSampler(scale: Rational(parsing: "3.3"))
+        let claimed = try DiscreteLaplaceSampler(scale: Rational(parsing: "3"))
+        var rng = SystemRandomNumberGenerator()
+        let xs = draws(Self.draws) { wrong.sample(using: &rng) }
+        let fit = GoodnessOfFit(draws: xs, pmf: claimed.probability(of:))
+        #expect(fit.pValue < GoodnessOfFit.threshold, "p=\(fit.pValue)")
+    }
+
+    @Test("huge parameters take the arbitrary-precision path and still give plausible draws")
+    func arbitraryPrecision() throws {
+        // σ = 10^12: σ² does not fit the 64-bit path's products.
+        let sampler = try DiscreteGaussianSampler(sigma: Rational(parsing: "1e12"))
+        var rng = SystemRandomNumberGenerator()
+        let xs = (0..<200).map { _ in Double(sampler.sample(using: &rng)) / 1e12 }
+        let mean = xs.reduce(0, +) / 200
+        let variance = xs.map { $0 * $0 }.reduce(0, +) / 200
+        #expect(abs(mean) < 0.5)  // 200 draws: sd of the mean is 0.07
+        #expect(variance > 0.5 && variance < 1.6)
+    }
+}
