@@ -6,9 +6,9 @@ import Foundation
 /// one bin for each tail (everything below, everything above). The p-value is the upper tail of the χ²
 /// distribution with (bins − 1) degrees of freedom. A sampler test fails when p < `GoodnessOfFit.threshold`.
 struct GoodnessOfFit {
-    /// Per-test false-failure probability. The privacy suite runs 9 such tests (3 discrete Laplace, 3 discrete
-    /// Gaussian, Bernoulli(exp(−γ)), randomized response, exponential mechanism), so a correct sampler
-    /// fails the suite with probability ≤ 9 · 1e-7 < 1e-6 (union bound). (The power check fails only if a wrong
+    /// Per-test false-failure probability. The privacy suite runs 10 such tests (3 discrete Laplace, 3 discrete
+    /// Gaussian, Bernoulli(exp(−γ)), randomized response, exponential mechanism, SecureRandomSource bytes), so a
+    /// correct sampler fails the suite with probability ≤ 10 · 1e-7 = 1e-6 (union bound). (The power check fails only if a wrong
     /// sampler passes, which at its effect size has probability far below 1e-6.)
     static let threshold = 1e-7
     /// Pearson's approximation is reliable with expected counts ≥ 5 in every bin; we use 20.

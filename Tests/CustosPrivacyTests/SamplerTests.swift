@@ -3,8 +3,8 @@ import CustosPrivacy
 import Foundation
 import Testing
 
-/// Goodness of fit of the exact samplers against their exact pmfs, drawing from the production source
-/// (`SystemRandomNumberGenerator`, getrandom on Linux). See `GoodnessOfFit` for the test and its error budget:
+/// Goodness of fit of the exact samplers against their exact pmfs, drawing from the production sources
+/// (`SystemRandomNumberGenerator`, getrandom on Linux, and the buffered `SecureRandomSource`). See `GoodnessOfFit` for the test and its error budget:
 /// each test below fails a correct sampler with probability ≤ 1e-7, the suite with ≤ 1e-6.
 @Suite("DP samplers: exact distributions")
 struct SamplerTests {
@@ -29,7 +29,7 @@ struct SamplerTests {
           arguments: ["0.8", "2.5", "10"])
     func discreteGaussian(sigma: String) throws {
         let sampler = try DiscreteGaussianSampler(sigma: Rational(parsing: sigma))
-        var rng = SystemRandomNumberGenerator()
+        var rng = SecureRandomSource()  // the source `custos dp sample` uses
         let xs = draws(Self.draws) { sampler.sample(using: &rng) }
         let fit = GoodnessOfFit(draws: xs, pmf: sampler.probability(of:))
         #expect(fit.pValue >= GoodnessOfFit.threshold, "χ²=\(fit.statistic), df=\(fit.degreesOfFreedom), p=\(fit.pValue)")
@@ -72,5 +72,35 @@ struct SamplerTests {
         let variance = xs.map { $0 * $0 }.reduce(0, +) / 200
         #expect(abs(mean) < 0.5)  // 200 draws: sd of the mean is 0.07
         #expect(variance > 0.5 && variance < 1.6)
+    }
+}
+
+@Suite("SecureRandomSource: buffered OS randomness")
+struct SecureRandomSourceTests {
+    @Test("its bytes are uniform (chi-square over 256 values, 1 MiB) and blocks never repeat")
+    func uniformBytes() {
+        let source = SecureRandomSource()
+        var counts = [Int](repeating: 0, count: 256)
+        var words: [UInt64] = []
+        for _ in 0..<(1 << 17) {
+            let word = source.next()
+            words.append(word)
+            for shift in stride(from: 0, to: 64, by: 8) { counts[Int((word >> UInt64(shift)) & 0xFF)] += 1 }
+        }
+        let expected = Double(1 << 20) / 256
+        let chi2 = counts.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
+        let pValue = GoodnessOfFit.chiSquareUpperTail(chi2, degreesOfFreedom: 255)
+        #expect(pValue >= GoodnessOfFit.threshold, "χ²=\(chi2) p=\(pValue)")
+        // 2^17 words from 256 refills: a repeated 64-bit word would mean a block was served twice.
+        #expect(Set(words).count == words.count)
+    }
+
+    @Test("a copy shares the buffer instead of replaying it")
+    func copiesShare() {
+        let a = SecureRandomSource()
+        let b = a
+        let first = a.next()
+        let second = b.next()
+        #expect(first != second)
     }
 }

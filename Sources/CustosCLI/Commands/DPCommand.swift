@@ -90,8 +90,8 @@ struct DPCommand: ParsableCommand {
                 throw CustosError(.usage, "--scale: \(error.message)")
             }
             guard !exactScale.isZero else { throw CustosError(.usage, "--scale must be positive, got \(scale)") }
-            var generator = SystemRandomNumberGenerator()
-            let draw: (inout SystemRandomNumberGenerator) -> String
+            var generator = SecureRandomSource()
+            let draw: (inout SecureRandomSource) -> String
             switch mechanism {
             case .discreteLaplace:
                 let sampler = try DiscreteLaplaceSampler(scale: exactScale)
