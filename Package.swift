@@ -61,7 +61,9 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "CustosPrivacy",
-            dependencies: ["CustosCore", .product(name: "BigInt", package: "BigInt")],
+            dependencies: [
+                "CustosCore", .product(name: "BigInt", package: "BigInt"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",

@@ -7,7 +7,7 @@ import Foundation
 /// The DP samplers take their parameters (scales, variances, exponents) as these values so that no
 /// floating-point rounding enters a sampling decision (Mironov 2012). A `Double` converts exactly
 /// (every finite double is a dyadic rational); a decimal string such as `"0.1"` converts to `1/10`.
-public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     /// The numerator (reduced).
     public let numerator: BigUInt
     /// The denominator (reduced, never zero).
@@ -140,6 +140,26 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Exact quotient; `rhs` must not be zero.
     public static func / (lhs: Rational, rhs: Rational) throws -> Rational {
         try Rational(lhs.numerator * rhs.denominator, lhs.denominator * rhs.numerator)
+    }
+
+    /// Decodes the `"p/q"` (or integer) text form.
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        try self.init(parsing: text)
+    }
+
+    /// Encodes as `"p/q"` text, exact at any size.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// Exact difference, or nil when it would be negative.
+    public func subtracting(_ other: Rational) -> Rational? {
+        let left = numerator * other.denominator
+        let right = other.numerator * denominator
+        guard left >= right else { return nil }
+        return Self.reduced(left - right, denominator * other.denominator)
     }
 
     private static func reduced(_ n: BigUInt, _ d: BigUInt) -> Rational {

@@ -18,6 +18,10 @@ public struct Granularity: Sendable, Hashable {
         self.step = step
     }
 
+    init(uncheckedStep step: Rational) {
+        self.step = step
+    }
+
     /// The grid index k = ⌊x/g + 1/2⌋ of a finite value.
     public func index(of x: Double) throws -> BigInt {
         guard x.isFinite else { throw CustosError(.invalidInput, "cannot release a non-finite value (\(x))") }
