@@ -62,4 +62,37 @@ struct DPCLITests {
             #expect(result.stdout.isEmpty)
         }
     }
+
+    @Test("dp budget set, count, mean, an overrun refused with exit 2 and nothing charged, bad data charged nothing")
+    func ledgerLifecycle() throws {
+        let home = try CLIProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let csv = home.appendingPathComponent("people.csv")
+        try Data("age,income\n30,50000\n40,\n50,120000\n61,70000\n".utf8).write(to: csv)
+        let bad = home.appendingPathComponent("bad.csv")
+        try Data("age,income\n30,50000\n41,abc\n".utf8).write(to: bad)
+        let common = ["--home", home.path, "--analyst", "ana"]
+        // No budget yet: refused.
+        #expect(try CLIProcess.run(["dp", "count", "--data", csv.path, "--column", "age", "--epsilon", "0.5"] + common).status == 2)
+        #expect(try CLIProcess.run(["dp", "budget", "set", "--dataset", "people.csv", "--epsilon", "1"] + common).status == 0)
+        let count = try CLIProcess.run(["dp", "count", "--data", csv.path, "--column", "age", "--epsilon", "0.5", "--format", "json"] + common)
+        #expect(count.status == 0, "\(count.stderr)")
+        #expect(count.stdout.contains("\"query\":\"count\""))
+        let mean = try CLIProcess.run(["dp", "mean", "--data", csv.path, "--column", "income", "--epsilon", "0.25", "--bounds", "0,200000"] + common)
+        #expect(mean.status == 0, "\(mean.stderr)")
+        // Non-numeric data and reversed bounds: exit 2, nothing charged.
+        let badData = try CLIProcess.run(["dp", "sum", "--data", bad.path, "--dataset", "people.csv", "--column", "income", "--epsilon", "0.1", "--bounds", "0,1e6"] + common)
+        #expect(badData.status == 2 && badData.stderr.contains(":3"), "\(badData.stderr)")
+        #expect(try CLIProcess.run(["dp", "sum", "--data", csv.path, "--column", "income", "--epsilon", "0.1", "--bounds", "9,1"] + common).status == 2)
+        // 0.75 spent of 1: a 0.5 release is refused.
+        let over = try CLIProcess.run(["dp", "sum", "--data", csv.path, "--column", "income", "--epsilon", "0.5", "--bounds", "0,200000"] + common)
+        #expect(over.status == 2)
+        #expect(over.stdout.isEmpty && over.stderr.contains("budget exceeded"))
+        let show = try CLIProcess.run(["dp", "budget", "show", "--dataset", "people.csv", "--format", "json"] + common)
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        #expect(status["releases"] as? Int == 2)
+        #expect((status["spent"] as? [String: Any])?["epsilon"] as? String == "3/4")
+        let history = try CLIProcess.run(["dp", "budget", "history", "--home", home.path, "--format", "json"])
+        #expect(history.stdout.split(separator: "\n").count == 2)
+    }
 }
