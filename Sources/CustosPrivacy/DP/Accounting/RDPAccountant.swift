@@ -18,10 +18,13 @@ public struct RDPAccountant: Sendable {
     /// Accumulated ε(α) at each order.
     public private(set) var rdp: [Double]
 
-    /// An accountant with nothing spent; every order must exceed 1.
+    /// The largest order accepted: the fractional-order quadrature is sized for orders up to here.
+    public static let maximumOrder = 1e6
+
+    /// An accountant with nothing spent; every order must be in (1, 10⁶].
     public init(orders: [Double] = RDPAccountant.defaultOrders) throws {
-        guard !orders.isEmpty, orders.allSatisfy({ $0 > 1 && !$0.isNaN }) else {
-            throw CustosError(.invalidInput, "RDP orders must be non-empty and each greater than 1")
+        guard !orders.isEmpty, orders.allSatisfy({ $0 > 1 && $0 <= Self.maximumOrder }) else {
+            throw CustosError(.invalidInput, "RDP orders must be non-empty and each in (1, \(Self.maximumOrder)]")
         }
         self.orders = orders
         rdp = [Double](repeating: 0, count: orders.count)

@@ -82,9 +82,25 @@ public struct SubsampledGaussianRDP: Sendable, Hashable, Codable {
         func logPhi(_ z: Double) -> Double { logNormalizer - z * z / (2 * sigma2) }
         let low = -14 * sigma
         let high = max(alpha, 1) + 14 * sigma
-        let width = min(sigma, sigma2) / 2
+        let width = min(sigma, sigma2)
         let pieces = min(maximumPieces, max(16, Int(((high - low) / width).rounded(.up))))
         let rule = GaussLegendre.sixteen
+        // Small A_α: integrate A_α − 1 directly.
+        func logAFromExcess() -> Double {
+            let aMinusOne = rule.integrate(from: low, to: high, pieces: pieces) { z in
+                let exponent = alpha * bigL(z)
+                if exponent > 700 { return exp(logPhi(z) + exponent) - exp(logPhi(z)) }
+                return exp(logPhi(z)) * expm1(exponent)
+            }
+            return log1p(aMinusOne)
+        }
+        // A_α is a moment generating function in α, so log A_α is convex: interpolating the integer orders
+        // around α bounds it from above. When that bound is at most 1 the log-space pass is not needed.
+        let below = alpha.rounded(.down)
+        let t = alpha - below
+        let bound = (1 - t) * logAInteger(q: q, sigma: sigma, alpha: Int(below))
+            + t * logAInteger(q: q, sigma: sigma, alpha: Int(below) + 1)
+        if bound <= 1 { return logAFromExcess() }
         // Log-space pass: log A_α = log Σ wᵢ e^(l(zᵢ)).
         var terms: [Double] = []
         terms.reserveCapacity(pieces * rule.nodes.count)
@@ -98,13 +114,6 @@ public struct SubsampledGaussianRDP: Sendable, Hashable, Codable {
         }
         let peak = terms.max() ?? -.infinity
         let logA = peak + log(terms.reduce(0) { $0 + exp($1 - peak) })
-        if logA > 1 { return logA }
-        // Small A_α: integrate A_α − 1 directly.
-        let aMinusOne = rule.integrate(from: low, to: high, pieces: pieces) { z in
-            let exponent = alpha * bigL(z)
-            if exponent > 700 { return exp(logPhi(z) + exponent) - exp(logPhi(z)) }
-            return exp(logPhi(z)) * expm1(exponent)
-        }
-        return log1p(aMinusOne)
+        return logA > 1 ? logA : logAFromExcess()
     }
 }
