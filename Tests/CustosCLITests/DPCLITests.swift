@@ -95,4 +95,24 @@ struct DPCLITests {
         let history = try CLIProcess.run(["dp", "budget", "history", "--home", home.path, "--format", "json"])
         #expect(history.stdout.split(separator: "\n").count == 2)
     }
+
+    @Test("dp histogram, quantile and grouped counts with per-user bounding; --by without --groups is exit 2")
+    func histogramQuantileGroups() throws {
+        let home = try CLIProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let csv = home.appendingPathComponent("people.csv")
+        try Data("user,city,age\nu1,Paris,30\nu1,Paris,31\nu2,Lyon,45\nu3,Nice,52\nu4,Paris,61\n".utf8).write(to: csv)
+        let common = ["--data", csv.path, "--home", home.path, "--format", "json"]
+        #expect(try CLIProcess.run(["dp", "budget", "set", "--dataset", "people.csv", "--epsilon", "10", "--home", home.path]).status == 0)
+        let histogram = try CLIProcess.run(["dp", "histogram", "--column", "city", "--categories", "Paris,Lille", "--epsilon", "1"] + common)
+        #expect(histogram.status == 0, "\(histogram.stderr)")
+        let cells = try #require((try JSONSerialization.jsonObject(with: Data(histogram.stdout.utf8)) as? [String: Any])?["values"] as? [[String: Any]])
+        #expect(cells.compactMap { $0["category"] as? String } == ["Paris", "Lille"])
+        let quantile = try CLIProcess.run(["dp", "quantile", "--column", "age", "--bounds", "0,100", "--granularity", "1", "--epsilon", "1"] + common)
+        #expect(quantile.status == 0 && quantile.stdout.contains("exponential_mechanism"), "\(quantile.stderr)")
+        let grouped = try CLIProcess.run(["dp", "count", "--column", "age", "--by", "city", "--groups", "Paris,Lyon", "--user-id", "user", "--epsilon", "1"] + common)
+        #expect(grouped.status == 0 && grouped.stdout.contains("\"max_rows\":1"), "\(grouped.stderr)")
+        let undeclared = try CLIProcess.run(["dp", "count", "--column", "age", "--by", "city", "--epsilon", "1"] + common)
+        #expect(undeclared.status == 2 && undeclared.stderr.contains("--groups"))
+    }
 }

@@ -7,8 +7,10 @@ import Foundation
 struct DPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dp",
-        abstract: "Differential privacy: DP count/sum/mean with a budget ledger, the RDP accountant, exact samplers.",
-        subcommands: [Count.self, Sum.self, Mean.self, DPBudgetCommand.self, Accountant.self, Sample.self])
+        abstract: "Differential privacy: DP statistics charged to a budget ledger, the RDP accountant, exact samplers.",
+        subcommands: [
+            Count.self, Sum.self, Mean.self, Histogram.self, Quantile.self, DPBudgetCommand.self, Accountant.self, Sample.self,
+        ])
 
     /// How `dp` subcommands print a result.
     enum Format: String, ExpressibleByArgument, CaseIterable {

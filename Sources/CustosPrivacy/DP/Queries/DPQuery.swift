@@ -2,13 +2,20 @@ import BigInt
 import CustosCore
 import Foundation
 
-/// A differentially private aggregate over one column of a table (add/remove-one-row neighbours), planned
-/// before any data is touched so its cost is known up front:
-/// - `count`: present values + Lap_ℤ(1/ε);
+/// A differentially private aggregate over one column of a table, planned before any data is touched so its
+/// cost is known up front. Neighbours differ by one row, or by one user's rows under a `ContributionBound`
+/// of L rows (every sensitivity below is then multiplied by L).
+/// - `count`: present values + Lap_ℤ(L/ε);
 /// - `sum`: values clamped to the bounds, snapped to the grid (k = ⌊x/g + 1/2⌋) and summed exactly as
-///   integers; one row moves the sum by at most Δ = max(|k_lo|, |k_hi|) grid steps, so Lap_ℤ(Δ/ε) noise;
-/// - `mean`: a noisy sum (ε/2) over a noisy count (ε/2), clamped to the bounds.
-/// Missing values are skipped; a value that is present but not numeric is an input error naming its row.
+///   integers, + Lap_ℤ(L·max(|k_lo|, |k_hi|)/ε) grid steps;
+/// - `mean`: a noisy sum (ε/2) over a noisy count (ε/2), clamped to the bounds;
+/// - `histogram`: counts of the declared categories (others ignored) + Lap_ℤ(L/ε) each (one row changes one
+///   cell, so the L1 sensitivity is L);
+/// - `quantile` p = a/b: the exponential mechanism over grid points k in the bounds with integer utility
+///   −|b·#{values < k} − a·n|, sensitivity L·max(a, b − a).
+/// Grouped by declared groups, each group gets the full ε: one row lies in one group, and one user's L rows
+/// change the groups' answers by at most L units in total, which every sensitivity above already covers.
+/// Missing values are skipped; a present value that is not numeric is an input error naming its row.
 public struct DPQuery: Sendable, Hashable {
     /// The aggregate.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -18,7 +25,14 @@ public struct DPQuery: Sendable, Hashable {
         case sum
         /// Mean of clamped values.
         case mean
+        /// Counts of declared categories.
+        case histogram
+        /// A quantile of clamped values.
+        case quantile
     }
+
+    /// The largest number of grid points a quantile may choose from.
+    public static let maximumQuantileCandidates = 1_000_000
 
     /// The aggregate.
     public let kind: Kind
@@ -26,123 +40,142 @@ public struct DPQuery: Sendable, Hashable {
     public let column: String
     /// The total ε of the release.
     public let epsilon: Rational
-    /// The clamping bounds (sum and mean).
+    /// The clamping bounds (sum, mean, quantile).
     public let bounds: ClampBounds?
-    /// The grid for real values (sum and mean).
+    /// The grid for real values (sum, mean, quantile).
     public let granularity: Granularity?
+    /// The categories counted (histogram).
+    public let categories: [String]?
+    /// The quantile p ∈ [0, 1] (quantile).
+    public let quantile: Rational?
+    /// Declared groups, when grouped.
+    public let groups: DeclaredGroups?
+    /// The per-user bound, when the privacy unit is a user.
+    public let contributionBound: ContributionBound?
 
-    /// Validates the plan: ε > 0; sum and mean need bounds (the grid defaults to `bounds.defaultGranularity`).
-    public init(_ kind: Kind, column: String, epsilon: Rational, bounds: ClampBounds? = nil, granularity: Granularity? = nil) throws {
+    /// Validates the plan: ε > 0; sum, mean and quantile need bounds (the grid defaults to
+    /// `bounds.defaultGranularity`); a histogram needs declared categories; a quantile needs p ∈ [0, 1].
+    public init(
+        _ kind: Kind, column: String, epsilon: Rational, bounds: ClampBounds? = nil, granularity: Granularity? = nil,
+        categories: [String]? = nil, quantile: Rational? = nil, groups: DeclaredGroups? = nil,
+        contributionBound: ContributionBound? = nil
+    ) throws {
         guard !epsilon.isZero else { throw CustosError(.usage, "epsilon must be positive") }
-        if kind != .count && bounds == nil {
+        let numeric = kind == .sum || kind == .mean || kind == .quantile
+        if numeric && bounds == nil {
             throw CustosError(.usage, "a DP \(kind.rawValue) needs clamping bounds (--bounds lo,hi)")
+        }
+        if kind == .histogram {
+            guard let categories, !categories.isEmpty, Set(categories).count == categories.count else {
+                throw CustosError(.usage, "a DP histogram needs its categories declared, without duplicates (--categories a,b,…)")
+            }
+        }
+        if kind == .quantile {
+            guard let quantile, quantile <= .one else { throw CustosError(.usage, "a DP quantile needs p in [0, 1] (--quantile 0.5)") }
         }
         self.kind = kind
         self.column = column
         self.epsilon = epsilon
-        self.bounds = bounds
-        self.granularity = kind == .count ? nil : (granularity ?? bounds?.defaultGranularity)
+        self.bounds = numeric ? bounds : nil
+        self.granularity = numeric ? (granularity ?? bounds?.defaultGranularity) : nil
+        self.categories = kind == .histogram ? categories : nil
+        self.quantile = kind == .quantile ? quantile : nil
+        self.groups = groups
+        self.contributionBound = contributionBound
+        if kind == .quantile, let bounds, let grid = self.granularity {
+            let candidates = try grid.index(of: bounds.upper) - grid.index(of: bounds.lower) + 1
+            guard candidates <= BigInt(Self.maximumQuantileCandidates) else {
+                throw CustosError(.usage, "the quantile would choose among \(candidates) grid points (at most \(Self.maximumQuantileCandidates)); use a coarser --granularity")
+            }
+        }
     }
+
+    /// The noise mechanism: `exponential_mechanism` for quantiles, `discrete_laplace` otherwise.
+    public var mechanism: String { kind == .quantile ? "exponential_mechanism" : "discrete_laplace" }
 
     /// What the release spends: (ε, 0).
     public var cost: PrivacyCost { PrivacyCost(unchecked: epsilon, .zero) }
+
+    /// Rows per privacy unit (1 without a contribution bound).
+    var rowsPerUnit: BigUInt { BigUInt(contributionBound?.maxRows ?? 1) }
 
     /// The plan as a JSON object (for the ledger).
     public var parametersJSON: String {
         var fields = ["\"query\":\"\(kind.rawValue)\"", "\"column\":\(Self.quoted(column))", "\"epsilon\":\"\(epsilon)\""]
         if let bounds { fields.append("\"bounds\":[\(bounds.lower),\(bounds.upper)]") }
         if let granularity { fields.append("\"granularity\":\"\(granularity.step)\"") }
+        if let categories { fields.append("\"categories\":[\(categories.map(Self.quoted).joined(separator: ","))]") }
+        if let quantile { fields.append("\"quantile\":\"\(quantile)\"") }
+        if let groups {
+            fields.append("\"by\":\(Self.quoted(groups.column))")
+            fields.append("\"groups\":[\(groups.groups.map(Self.quoted).joined(separator: ","))]")
+        }
+        if let contributionBound {
+            fields.append("\"user_id\":\(Self.quoted(contributionBound.userColumn))")
+            fields.append("\"max_rows_per_user\":\(contributionBound.maxRows)")
+        }
         return "{" + fields.joined(separator: ",") + "}"
     }
 
-    /// Reads and checks the column and computes the exact aggregates; no noise is drawn yet.
+    /// Reads and checks the columns and computes the exact aggregates of every group; no noise is drawn yet.
     public func prepare(_ table: Table) throws -> PreparedDPQuery {
-        let values: [Double?]
         do {
-            values = try table.column(named: column).doubles()
+            return try exactAggregates(table)
         } catch let error as CustosError {
             throw table.locate(error)
         }
-        var present = 0
-        var total = BigInt(0)
-        var perRow = BigUInt(1)
+    }
+
+    private func exactAggregates(_ table: Table) throws -> PreparedDPQuery {
+        let target = try table.column(named: column)
+        let numbers: [Double?]? = bounds == nil ? nil : try target.doubles()
+        // Which rows count: per-user bounding first (file order), then the declared groups.
+        var keep = [Bool](repeating: true, count: table.rowCount)
+        if let contributionBound {
+            let users = try table.column(named: contributionBound.userColumn)
+            var seen: [String: Int] = [:]
+            for row in 0..<table.rowCount {
+                guard let user = users.string(at: row) else { keep[row] = false; continue }
+                let used = seen[user, default: 0]
+                keep[row] = used < contributionBound.maxRows
+                seen[user] = used + 1
+            }
+        }
+        let groupNames = groups?.groups ?? [""]
+        var groupOf = [Int](repeating: 0, count: table.rowCount)
+        if let groups {
+            let index = Dictionary(uniqueKeysWithValues: groups.groups.enumerated().map { ($1, $0) })
+            let keys = try table.column(named: groups.column)
+            for row in 0..<table.rowCount {
+                if let key = keys.string(at: row), let g = index[key] { groupOf[row] = g } else { keep[row] = false }
+            }
+        }
+        var exact = [PreparedDPQuery.GroupAggregate](
+            repeating: .init(count: 0, gridSum: 0, gridValues: [], categoryCounts: [Int](repeating: 0, count: categories?.count ?? 0)),
+            count: groupNames.count)
+        let categoryIndex = Dictionary(uniqueKeysWithValues: (categories ?? []).enumerated().map { ($1, $0) })
+        for row in 0..<table.rowCount where keep[row] && !target.isMissing(row) {
+            let g = groupOf[row]
+            exact[g].count += 1
+            if kind == .histogram, let value = target.string(at: row), let c = categoryIndex[value] {
+                exact[g].categoryCounts[c] += 1
+            }
+            if let numbers, let bounds, let granularity, let value = numbers[row] {
+                let k = try granularity.index(of: bounds.clamp(value))
+                if kind == .quantile { exact[g].gridValues.append(k) } else { exact[g].gridSum += k }
+            }
+        }
+        var gridSensitivity = BigUInt(1)
         if let bounds, let granularity {
             let low = try granularity.index(of: bounds.lower)
             let high = try granularity.index(of: bounds.upper)
-            perRow = max(perRow, max(low.magnitude, high.magnitude))
-            var partial = 0  // summed in Int while it cannot overflow, then folded into the BigInt total
-            for case let value? in values {
-                present += 1
-                let k = try granularity.index(of: bounds.clamp(value))
-                if let small = Int(exactly: k), case (let next, false) = partial.addingReportingOverflow(small) {
-                    partial = next
-                } else {
-                    total += BigInt(partial) + k
-                    partial = 0
-                }
-            }
-            total += BigInt(partial)
-        } else {
-            present = values.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+            gridSensitivity = max(gridSensitivity, max(low.magnitude, high.magnitude))
         }
-        return PreparedDPQuery(query: self, count: present, gridSum: total, gridSensitivity: perRow)
+        return PreparedDPQuery(query: self, groupNames: groupNames, exact: exact, gridSensitivity: gridSensitivity * rowsPerUnit)
     }
 
-    private static func quoted(_ text: String) -> String {
+    static func quoted(_ text: String) -> String {
         let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// Exact aggregates of a planned query, ready for noise.
-public struct PreparedDPQuery: Sendable {
-    /// The plan.
-    public let query: DPQuery
-    /// Present values.
-    let count: Int
-    /// Σ of snapped clamped values, in grid steps.
-    let gridSum: BigInt
-    /// One row's largest contribution to `gridSum`, in grid steps.
-    let gridSensitivity: BigUInt
-
-    /// Draws the noise and returns the release (from the operating system's secure source).
-    public func release() throws -> DPRelease {
-        var generator = SecureRandomSource()
-        return try release(using: &generator)
-    }
-
-    /// Draws the noise with `generator` and returns the release.
-    public func release<G: RandomNumberGenerator>(using generator: inout G) throws -> DPRelease {
-        let two = try Rational(2)
-        let half = try query.epsilon / two
-        let value: Double
-        switch query.kind {
-        case .count:
-            value = try noisyCount(epsilon: query.epsilon, using: &generator)
-        case .sum:
-            value = try noisySum(epsilon: query.epsilon, using: &generator)
-        case .mean:
-            let sum = try noisySum(epsilon: half, using: &generator)
-            let count = try noisyCount(epsilon: half, using: &generator)
-            guard let bounds = query.bounds else { throw CustosError(.internal, "a mean was planned without bounds") }
-            value = bounds.clamp(sum / max(1, count))
-        }
-        return DPRelease(
-            query: query.kind.rawValue, column: query.column, value: value, epsilon: query.epsilon.doubleValue, delta: 0,
-            guarantee: .pureDP(epsilon: query.epsilon.doubleValue), mechanism: "discrete_laplace", bounds: query.bounds,
-            granularity: query.granularity?.step.doubleValue)
-    }
-
-    /// count + Lap_ℤ(1/ε), floored at 0 (post-processing).
-    private func noisyCount<G: RandomNumberGenerator>(epsilon: Rational, using generator: inout G) throws -> Double {
-        let mechanism = try DiscreteLaplaceMechanism(epsilon: epsilon, sensitivity: 1)
-        return max(0, Double(mechanism.release(BigInt(count), using: &generator)))
-    }
-
-    /// (Σk + Lap_ℤ(Δ/ε))·g.
-    private func noisySum<G: RandomNumberGenerator>(epsilon: Rational, using generator: inout G) throws -> Double {
-        let mechanism = try DiscreteLaplaceMechanism(epsilon: epsilon, sensitivity: gridSensitivity)
-        let granularity = query.granularity ?? Granularity.unit
-        return granularity.value(at: mechanism.release(gridSum, using: &generator))
     }
 }

@@ -1,25 +1,44 @@
-/// The outcome of one DP query: the noisy value and how it was produced. JSON field names are snake_case.
+/// One released number: the noisy value of a (group, category) cell.
+public struct DPReleaseValue: Sendable, Hashable, Codable {
+    /// The group, when the query was grouped.
+    public var group: String?
+    /// The category, for a histogram.
+    public var category: String?
+    /// The released (noisy) value.
+    public var value: Double
+}
+
+/// The outcome of one DP query: the noisy values and how they were produced. JSON field names are snake_case.
 public struct DPRelease: Sendable, Hashable, Codable {
-    /// `count`, `sum` or `mean`.
+    /// `count`, `sum`, `mean`, `histogram` or `quantile`.
     public var query: String
     /// The column queried.
     public var column: String
-    /// The released (noisy) value.
-    public var value: Double
-    /// The ε spent.
+    /// The single value of an ungrouped count, sum, mean or quantile (nil otherwise).
+    public var value: Double?
+    /// Every released value (one per group and category).
+    public var values: [DPReleaseValue]
+    /// The ε spent by the whole release (groups are disjoint; see `DPQuery`).
     public var epsilon: Double
-    /// The δ spent (0 for these pure-DP queries).
+    /// The δ spent (0: these queries are pure DP).
     public var delta: Double
     /// The guarantee of the release.
     public var guarantee: PrivacyGuarantee
-    /// The noise mechanism.
+    /// `discrete_laplace` or `exponential_mechanism`.
     public var mechanism: String
-    /// The clamping bounds (sum and mean).
+    /// The clamping bounds (sum, mean, quantile).
     public var bounds: ClampBounds?
-    /// The discretization step of real values (sum and mean).
+    /// The discretization step of real values (sum, mean, quantile).
     public var granularity: Double?
+    /// The quantile released (quantile).
+    public var quantile: Double?
+    /// The grouping column.
+    public var by: String?
+    /// The per-user bound, when the privacy unit is a user.
+    public var contributionBound: ContributionBound?
 
     enum CodingKeys: String, CodingKey {
-        case query, column, value, epsilon, delta, guarantee, mechanism, bounds, granularity
+        case query, column, value, values, epsilon, delta, guarantee, mechanism, bounds, granularity, quantile, by
+        case contributionBound = "contribution_bound"
     }
 }
