@@ -109,7 +109,7 @@ struct MechanismTests {
     @Test("report-noisy-max finds a clear winner and states ε-DP")
     func reportNoisyMax() throws {
         let mechanism = try ReportNoisyMax(epsilon: Rational(parsing: "1"), sensitivity: 1)
-        #expect(mechanism.sampler.scale == (try Rational(2)))
+        #expect(mechanism.noise.scale == (try Rational(2)))
         #expect(mechanism.guarantee == .pureDP(epsilon: 1))
         for _ in 0..<100 { #expect(try mechanism.select(scores: [0, 1_000, 3]) == 1) }
     }

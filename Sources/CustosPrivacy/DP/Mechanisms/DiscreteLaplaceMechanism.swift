@@ -13,8 +13,7 @@ public struct DiscreteLaplaceMechanism: NoiseMechanism, Hashable {
 
     /// ε-DP for queries of sensitivity Δ; ε must be positive.
     public init(epsilon: Rational, sensitivity: BigUInt = 1) throws {
-        guard !epsilon.isZero else { throw CustosError(.invalidInput, "epsilon must be positive") }
-        guard !sensitivity.isZero else { throw CustosError(.invalidInput, "sensitivity must be at least 1") }
+        try validateMechanism(epsilon: epsilon, sensitivity: sensitivity)
         self.epsilon = epsilon
         self.sensitivity = sensitivity
         sampler = try DiscreteLaplaceSampler(scale: try Rational(sensitivity) / epsilon)

@@ -15,8 +15,7 @@ public struct ExponentialMechanism: Sendable, Hashable {
 
     /// ε-DP selection for utilities of sensitivity Δ.
     public init(epsilon: Rational, sensitivity: BigUInt = 1) throws {
-        guard !epsilon.isZero else { throw CustosError(.invalidInput, "epsilon must be positive") }
-        guard !sensitivity.isZero else { throw CustosError(.invalidInput, "sensitivity must be at least 1") }
+        try validateMechanism(epsilon: epsilon, sensitivity: sensitivity)
         self.epsilon = epsilon
         self.sensitivity = sensitivity
     }

@@ -1,4 +1,5 @@
 import BigInt
+import CustosCore
 
 /// A mechanism that releases an integer-valued query answer with noise and states what privacy that gives
 /// for a query whose answers on neighbouring inputs differ by at most its sensitivity.
@@ -17,4 +18,10 @@ extension NoiseMechanism {
         var generator = SystemRandomNumberGenerator()
         return release(value, using: &generator)
     }
+}
+
+/// The checks every ε-parameterised mechanism makes: ε > 0 and an integer sensitivity of at least 1.
+func validateMechanism(epsilon: Rational, sensitivity: BigUInt) throws {
+    guard !epsilon.isZero else { throw CustosError(.invalidInput, "epsilon must be positive") }
+    guard !sensitivity.isZero else { throw CustosError(.invalidInput, "sensitivity must be at least 1") }
 }

@@ -12,16 +12,15 @@ public struct ReportNoisyMax: Sendable, Hashable {
     public let epsilon: Rational
     /// The score sensitivity Δ ≥ 1.
     public let sensitivity: BigUInt
-    /// The noise sampler, scale 2Δ/ε.
-    public let sampler: DiscreteLaplaceSampler
+    /// The noise on each score: the discrete Laplace mechanism at ε/2, i.e. scale 2Δ/ε.
+    public let noise: DiscreteLaplaceMechanism
 
     /// ε-DP argmax for scores of sensitivity Δ.
     public init(epsilon: Rational, sensitivity: BigUInt = 1) throws {
-        guard !epsilon.isZero else { throw CustosError(.invalidInput, "epsilon must be positive") }
-        guard !sensitivity.isZero else { throw CustosError(.invalidInput, "sensitivity must be at least 1") }
+        try validateMechanism(epsilon: epsilon, sensitivity: sensitivity)
         self.epsilon = epsilon
         self.sensitivity = sensitivity
-        sampler = try DiscreteLaplaceSampler(scale: try Rational(2 * sensitivity) / epsilon)
+        noise = try DiscreteLaplaceMechanism(epsilon: try epsilon / (try Rational(2)), sensitivity: sensitivity)
     }
 
     /// ε-DP.
@@ -39,7 +38,7 @@ public struct ReportNoisyMax: Sendable, Hashable {
         var bestIndex = 0
         var bestValue = BigInt(0)
         for (i, score) in scores.enumerated() {
-            let noisy = score + sampler.sample(using: &generator)
+            let noisy = noise.release(score, using: &generator)
             if i == 0 || noisy > bestValue {
                 bestIndex = i
                 bestValue = noisy
