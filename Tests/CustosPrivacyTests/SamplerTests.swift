@@ -52,6 +52,17 @@ struct SamplerTests {
         #expect(pValue >= GoodnessOfFit.threshold, "χ²=\(chi2), p=\(pValue)")
     }
 
+    @Test("the reference pmfs sum to 1 (discrete Gaussian by direct sum below σ = 1, Poisson summation above)")
+    func pmfsNormalized() throws {
+        for sigma in ["0.3", "0.8", "1", "2.5", "10"] {
+            let gaussian = try DiscreteGaussianSampler(sigma: Rational(parsing: sigma))
+            let total = (-400...400).reduce(0.0) { $0 + gaussian.probability(of: $1) }
+            #expect(abs(total - 1) < 1e-12, "σ=\(sigma): \(total)")
+        }
+        let laplace = try DiscreteLaplaceSampler(scale: Rational(parsing: "7/3"))
+        #expect(abs((-400...400).reduce(0.0) { $0 + laplace.probability(of: $1) } - 1) < 1e-12)
+    }
+
     @Test("the goodness-of-fit test has power: draws with scale 3.3 are rejected against the scale-3 pmf")
     func testHasPower() throws {
         let wrong = try DiscreteLaplaceSampler(scale: Rational(parsing: "3.3"))

@@ -82,9 +82,18 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     /// P[X = x], in floating point (for tests and reports; never used to sample).
     public func probability(of x: Int) -> Double {
         let sigma2 = variance.doubleValue
-        let bound = Int((sqrt(sigma2) * 40).rounded(.up)) + 1
-        var normalizer = 1.0
-        for y in 1...bound { normalizer += 2 * exp(-Double(y * y) / (2 * sigma2)) }
+        var normalizer = 0.0
+        if sigma2 >= 1 {
+            // Poisson summation: Σ_y e^(−y²/(2σ²)) = σ√(2π) · (1 + 2 Σ_{k≥1} e^(−2π²σ²k²)); the k = 1 term is
+            // already below e^(−19) for σ ≥ 1.
+            var theta = 1.0
+            for k in 1...3 { theta += 2 * exp(-2 * Double.pi * Double.pi * sigma2 * Double(k * k)) }
+            normalizer = (2 * Double.pi * sigma2).squareRoot() * theta
+        } else {
+            // σ < 1: the terms fall below e^(−800) by |y| = 40.
+            normalizer = 1
+            for y in 1...40 { normalizer += 2 * exp(-Double(y * y) / (2 * sigma2)) }
+        }
         return exp(-Double(x) * Double(x) / (2 * sigma2)) / normalizer
     }
 }
