@@ -77,3 +77,37 @@ struct RDPAccountantTests {
         }
     }
 }
+
+@Suite("RDP accountant: Laplace mechanism")
+struct LaplaceRDPTests {
+    @Test("composed Laplace RDP gives the vectors' rdp_epsilon at the same order; basic composition their pure_epsilon")
+    func laplaceComposition() throws {
+        let rows = try DPVectors.family("laplace_composition")
+        #expect(!rows.isEmpty)
+        for row in rows {
+            let multiplier = try #require(DPVectors.number(row["noise_multiplier_b_over_sensitivity"]))
+            let count = try #require(row["compositions"] as? Int)
+            let delta = try #require(DPVectors.number(row["delta"]))
+            let expected = try #require(DPVectors.number(row["rdp_epsilon"]))
+            let order = try #require(DPVectors.number(row["rdp_optimal_order"]))
+            let pure = try #require(DPVectors.number(row["pure_epsilon"]))
+            let laplace = try LaplaceRDP(noiseMultiplier: multiplier)
+            var accountant = try RDPAccountant()
+            try accountant.compose(laplace, count: count)
+            let result = try accountant.epsilon(delta: delta)
+            #expect(DPVectors.relativeError(result.epsilon, expected) < 1e-9, "b/Δ=\(multiplier) k=\(count) δ=\(delta): \(result.epsilon) vs \(expected)")
+            #expect(result.order == order)
+            let basic = try Composition.basic(Array(repeating: (laplace.epsilon, 0), count: count))
+            #expect(DPVectors.relativeError(basic.epsilon, pure) < 1e-12)
+        }
+    }
+
+    @Test("Laplace RDP is continuous across the series branch at α = 1.1 and tends to ε")
+    func laplaceCurve() throws {
+        let laplace = try LaplaceRDP(epsilon: 0.7)
+        #expect(abs(laplace.rdp(order: 1.1 - 1e-12) - laplace.rdp(order: 1.1 + 1e-12)) < 1e-9)
+        #expect(laplace.rdp(order: 1) < laplace.rdp(order: 2))
+        #expect(abs(laplace.rdp(order: 1e6) - 0.7) < 1e-5)
+        #expect(throws: CustosError.self) { try LaplaceRDP(noiseMultiplier: 0) }
+    }
+}

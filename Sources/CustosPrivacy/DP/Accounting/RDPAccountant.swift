@@ -30,8 +30,8 @@ public struct RDPAccountant: Sendable {
         rdp = [Double](repeating: 0, count: orders.count)
     }
 
-    /// Adds `count` applications of a Poisson-subsampled Gaussian (e.g. DP-SGD steps).
-    public mutating func compose(_ mechanism: SubsampledGaussianRDP, count: Int = 1) throws {
+    /// Adds `count` applications of a mechanism (e.g. DP-SGD steps of a Poisson-subsampled Gaussian).
+    public mutating func compose(_ mechanism: some RenyiDPCurve, count: Int = 1) throws {
         guard count >= 0 else { throw CustosError(.invalidInput, "the number of steps must be non-negative, got \(count)") }
         let perStep = mechanism.rdp(orders: orders)
         for i in rdp.indices { rdp[i] += perStep[i] * Double(count) }

@@ -10,7 +10,7 @@ import Foundation
 /// Integer orders use the finite binomial expansion exactly as dp_accounting 0.6 does. Fractional orders
 /// integrate A_α numerically (composite 16-point Gauss–Legendre) instead of using dp_accounting's series, which
 /// drops the alternating signs of its terms and overstates ε (or diverges to ∞).
-public struct SubsampledGaussianRDP: Sendable, Hashable, Codable {
+public struct SubsampledGaussianRDP: RenyiDPCurve, Hashable, Codable {
     /// The Poisson sampling rate q ∈ [0, 1].
     public let samplingRate: Double
     /// σ: the noise standard deviation divided by the L2 sensitivity (≥ 0).
@@ -40,9 +40,6 @@ public struct SubsampledGaussianRDP: Sendable, Hashable, Codable {
         }
         return Self.logAFractional(q: q, sigma: sigma, alpha: alpha) / (alpha - 1)
     }
-
-    /// ε(α) at each order.
-    public func rdp(orders: [Double]) -> [Double] { orders.map { rdp(order: $0) } }
 
     /// log A_α for integer α: log Σᵢ C(α, i) qⁱ (1 − q)^(α−i) exp((i² − i) / (2σ²)), summed in log space in
     /// dp_accounting's order so both agree to rounding.
