@@ -103,7 +103,7 @@ struct DPCLITests {
         let csv = home.appendingPathComponent("people.csv")
         try Data("user,city,age\nu1,Paris,30\nu1,Paris,31\nu2,Lyon,45\nu3,Nice,52\nu4,Paris,61\n".utf8).write(to: csv)
         let common = ["--data", csv.path, "--home", home.path, "--format", "json"]
-        #expect(try CLIProcess.run(["dp", "budget", "set", "--dataset", "people.csv", "--epsilon", "10", "--home", home.path]).status == 0)
+        #expect(try CLIProcess.run(["dp", "budget", "set", "--dataset", "people.csv", "--epsilon", "10", "--delta", "1e-6", "--home", home.path]).status == 0)
         let histogram = try CLIProcess.run(["dp", "histogram", "--column", "city", "--categories", "Paris,Lille", "--epsilon", "1"] + common)
         #expect(histogram.status == 0, "\(histogram.stderr)")
         let cells = try #require((try JSONSerialization.jsonObject(with: Data(histogram.stdout.utf8)) as? [String: Any])?["values"] as? [[String: Any]])
@@ -112,6 +112,14 @@ struct DPCLITests {
         #expect(quantile.status == 0 && quantile.stdout.contains("exponential_mechanism"), "\(quantile.stderr)")
         let grouped = try CLIProcess.run(["dp", "count", "--column", "age", "--by", "city", "--groups", "Paris,Lyon", "--user-id", "user", "--epsilon", "1"] + common)
         #expect(grouped.status == 0 && grouped.stdout.contains("\"max_rows\":1"), "\(grouped.stderr)")
+        let gaussian = try CLIProcess.run(["dp", "sum", "--column", "age", "--bounds", "0,100", "--epsilon", "1", "--delta", "1e-6"] + common)
+        #expect(gaussian.status == 0 && gaussian.stdout.contains("discrete_gaussian"), "\(gaussian.stderr)")
+        // The δ spent is recorded exactly; the whole δ budget is now used, so a second Gaussian release is refused.
+        let show = try CLIProcess.run(["dp", "budget", "show", "--dataset", "people.csv", "--home", home.path, "--format", "json"])
+        let spent = (try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])?["spent"] as? [String: Any]
+        #expect(spent?["delta"] as? String == "1/1000000", "\(show.stdout)")
+        let again = try CLIProcess.run(["dp", "count", "--column", "age", "--epsilon", "1", "--delta", "1e-9"] + common)
+        #expect(again.status == 2 && again.stderr.contains("budget exceeded"))
         let undeclared = try CLIProcess.run(["dp", "count", "--column", "age", "--by", "city", "--epsilon", "1"] + common)
         #expect(undeclared.status == 2 && undeclared.stderr.contains("--groups"))
     }

@@ -108,4 +108,25 @@ struct DPQueryTests {
         #expect(sum.parametersJSON.contains(#""user_id":"user","max_rows_per_user":2"#))
         #expect(throws: CustosError.self) { try ContributionBound(userColumn: "user", maxRows: 0) }
     }
+
+    @Test("with δ > 0 the noise is the discrete Gaussian at the largest ρ whose CKS conversion is within (ε, δ)")
+    func gaussianNoise() throws {
+        let data = try table("x\n" + (0..<200).map { "\($0 % 10)" }.joined(separator: "\n") + "\n")
+        let query = try DPQuery(.sum, column: "x", epsilon: Rational(parsing: "4.728386984943314"), delta: Rational(parsing: "1e-5"),
+                                bounds: ClampBounds(lower: 0, upper: 10), granularity: Granularity(.one))
+        // The vectors' zcdp_to_dp row: ρ = 0.5 converts to ε = 4.728386984943314 at δ = 1e-5.
+        let rho = try #require(query.rho).doubleValue
+        #expect(abs(rho - 0.5) < 1e-9)
+        #expect(try ZeroConcentratedDP.epsilon(rho: rho, delta: 1e-5) <= 4.728386984943314)
+        #expect(query.mechanism == "discrete_gaussian")
+        #expect(query.cost.delta == (try Rational(parsing: "1e-5")))
+        let release = try query.prepare(data).release()
+        #expect(release.guarantee == .zeroConcentratedDP(rho: rho))
+        #expect(release.delta == 1e-5)
+        // Sum 900, Δ = 10, σ = Δ/√(2ρ) = 10: within ±80 with probability 1 − 1e-15.
+        #expect(abs(try #require(release.value) - 900) < 80)
+        #expect(throws: CustosError.self) {
+            try DPQuery(.quantile, column: "x", epsilon: .one, delta: Rational(parsing: "1e-6"), bounds: ClampBounds(lower: 0, upper: 1), quantile: .one)
+        }
+    }
 }

@@ -10,6 +10,8 @@ struct DPQueryCommand: ParsableCommand {
     @Option(help: "CSV file.") var data: String
     @Option(help: "Column to aggregate.") var column: String
     @Option(parsing: .unconditional, help: "ε to spend (positive; read exactly).") var epsilon: String
+    @Option(parsing: .unconditional, help: "δ to spend, in [0, 1); above 0 the noise is the discrete Gaussian (not for quantile).")
+    var delta = "0"
     @Option(help: "Clamping bounds 'lo,hi' (sum, mean, quantile).") var bounds: String?
     @Option(parsing: .unconditional, help: "Grid step for real values (default: a power of ten 4 digits below the largest bound).")
     var granularity: String?
@@ -29,6 +31,7 @@ struct DPQueryCommand: ParsableCommand {
         if groups != nil && by == nil { throw CustosError(.usage, "--groups needs --by") }
         let query = try DPQuery(
             kind, column: column, epsilon: try DPCommand.exact(epsilon, "--epsilon"),
+            delta: try DPCommand.exact(delta, "--delta", allowZero: true),
             bounds: try bounds.map { try ClampBounds(parsing: $0) },
             granularity: try granularity.map { try Granularity(try DPCommand.exact($0, "--granularity")) },
             categories: categories.map(Self.list),
@@ -51,7 +54,7 @@ struct DPQueryCommand: ParsableCommand {
             if let category = value.category { cell += " [\(category)]" }
             print("\(release.query)(\(release.column))\(cell) = \(value.value)")
         }
-        printError("spent ε \(release.epsilon) (\(release.mechanism)) of the budget of '\(name)' / '\(ledger.analystName)'")
+        printError("spent ε \(release.epsilon), δ \(release.delta) (\(release.mechanism)) of the budget of '\(name)' / '\(ledger.analystName)'")
     }
 
     /// `a,b,c` → ["a", "b", "c"] (empty parts dropped).

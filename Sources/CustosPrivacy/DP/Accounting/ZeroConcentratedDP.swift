@@ -41,6 +41,20 @@ public enum ZeroConcentratedDP {
         return min(1, exp(logDelta))
     }
 
+    /// The largest ρ whose conversion at δ is at most ε: the zCDP budget that gives (ε, δ)-DP. Found by bisection
+    /// on the increasing map ρ ↦ ε(ρ, δ), then stepped down until the conversion is within ε.
+    public static func rho(epsilon: Double, delta: Double) throws -> Double {
+        guard epsilon.isFinite, epsilon > 0 else { throw CustosError(.invalidInput, "epsilon must be positive and finite, got \(epsilon)") }
+        let excess = { (rho: Double) -> Double in ((try? Self.epsilon(rho: rho, delta: delta)) ?? .infinity) - epsilon }
+        _ = try Self.epsilon(rho: epsilon, delta: delta)  // validates δ
+        guard let high = Bisection.upperBracket(start: epsilon, excess) else {
+            throw CustosError(.invalidInput, "no rho reaches epsilon \(epsilon) at delta \(delta)")
+        }
+        var rho = Bisection.root(low: 0, high: high, excess)
+        while rho > 0 && excess(rho) > 0 { rho = rho.nextDown }
+        return rho
+    }
+
     private static func validate(rho: Double) throws {
         guard rho.isFinite, rho >= 0 else { throw CustosError(.invalidInput, "rho must be non-negative and finite, got \(rho)") }
     }

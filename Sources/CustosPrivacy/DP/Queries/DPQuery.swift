@@ -5,6 +5,9 @@ import Foundation
 /// A differentially private aggregate over one column of a table, planned before any data is touched so its
 /// cost is known up front. Neighbours differ by one row, or by one user's rows under a `ContributionBound`
 /// of L rows (every sensitivity below is then multiplied by L).
+/// With δ > 0 (not for quantiles) the noise below is the discrete Gaussian instead of the discrete Laplace,
+/// calibrated to the largest ρ whose exact CKS conversion gives (ε, δ); its σ² = Δ²/(2ρ) with the same Δ
+/// (one unit's change is at most Δ in L1 and so in L2), a mean splits ρ in halves.
 /// - `count`: present values + Lap_ℤ(L/ε);
 /// - `sum`: values clamped to the bounds, snapped to the grid (k = ⌊x/g + 1/2⌋) and summed exactly as
 ///   integers, + Lap_ℤ(L·max(|k_lo|, |k_hi|)/ε) grid steps;
@@ -40,6 +43,10 @@ public struct DPQuery: Sendable, Hashable {
     public let column: String
     /// The total ε of the release.
     public let epsilon: Rational
+    /// The δ of the release; when positive the noise is the discrete Gaussian calibrated to `rho`.
+    public let delta: Rational
+    /// The zCDP budget ρ (exact value of the largest double whose CKS conversion at δ is within ε), when δ > 0.
+    public let rho: Rational?
     /// The clamping bounds (sum, mean, quantile).
     public let bounds: ClampBounds?
     /// The grid for real values (sum, mean, quantile).
@@ -56,11 +63,16 @@ public struct DPQuery: Sendable, Hashable {
     /// Validates the plan: ε > 0; sum, mean and quantile need bounds (the grid defaults to
     /// `bounds.defaultGranularity`); a histogram needs declared categories; a quantile needs p ∈ [0, 1].
     public init(
-        _ kind: Kind, column: String, epsilon: Rational, bounds: ClampBounds? = nil, granularity: Granularity? = nil,
+        _ kind: Kind, column: String, epsilon: Rational, delta: Rational = .zero, bounds: ClampBounds? = nil,
+        granularity: Granularity? = nil,
         categories: [String]? = nil, quantile: Rational? = nil, groups: DeclaredGroups? = nil,
         contributionBound: ContributionBound? = nil
     ) throws {
         guard !epsilon.isZero else { throw CustosError(.usage, "epsilon must be positive") }
+        guard delta < .one else { throw CustosError(.usage, "delta must be below 1, got \(delta.doubleValue)") }
+        if kind == .quantile && !delta.isZero {
+            throw CustosError(.usage, "a DP quantile is pure ε-DP (exponential mechanism); drop --delta")
+        }
         let numeric = kind == .sum || kind == .mean || kind == .quantile
         if numeric && bounds == nil {
             throw CustosError(.usage, "a DP \(kind.rawValue) needs clamping bounds (--bounds lo,hi)")
@@ -76,6 +88,8 @@ public struct DPQuery: Sendable, Hashable {
         self.kind = kind
         self.column = column
         self.epsilon = epsilon
+        self.delta = delta
+        rho = delta.isZero ? nil : try Rational(exactly: ZeroConcentratedDP.rho(epsilon: epsilon.doubleValue, delta: delta.doubleValue))
         self.bounds = numeric ? bounds : nil
         self.granularity = numeric ? (granularity ?? bounds?.defaultGranularity) : nil
         self.categories = kind == .histogram ? categories : nil
@@ -90,11 +104,25 @@ public struct DPQuery: Sendable, Hashable {
         }
     }
 
-    /// The noise mechanism: `exponential_mechanism` for quantiles, `discrete_laplace` otherwise.
-    public var mechanism: String { kind == .quantile ? "exponential_mechanism" : "discrete_laplace" }
+    /// The noise mechanism: `exponential_mechanism` for quantiles, `discrete_gaussian` with δ > 0,
+    /// `discrete_laplace` otherwise.
+    public var mechanism: String {
+        kind == .quantile ? "exponential_mechanism" : rho == nil ? "discrete_laplace" : "discrete_gaussian"
+    }
 
-    /// What the release spends: (ε, 0).
-    public var cost: PrivacyCost { PrivacyCost(unchecked: epsilon, .zero) }
+    /// The guarantee of the whole release: ε-DP, or ρ-zCDP (which implies (ε, δ)-DP) with Gaussian noise.
+    public var guarantee: PrivacyGuarantee {
+        rho.map { .zeroConcentratedDP(rho: $0.doubleValue) } ?? .pureDP(epsilon: epsilon.doubleValue)
+    }
+
+    /// What the release spends: (ε, δ).
+    public var cost: PrivacyCost { PrivacyCost(unchecked: epsilon, delta) }
+
+    /// The noise for a share of the budget (ε·share, or ρ·share) on a query of integer sensitivity Δ.
+    func noise(sensitivity: BigUInt, share: Rational) throws -> any NoiseMechanism {
+        if let rho { return try DiscreteGaussianMechanism(rho: rho * share, sensitivity: sensitivity) }
+        return try DiscreteLaplaceMechanism(epsilon: epsilon * share, sensitivity: sensitivity)
+    }
 
     /// Rows per privacy unit (1 without a contribution bound).
     var rowsPerUnit: BigUInt { BigUInt(contributionBound?.maxRows ?? 1) }
@@ -102,6 +130,7 @@ public struct DPQuery: Sendable, Hashable {
     /// The plan as a JSON object (for the ledger).
     public var parametersJSON: String {
         var fields = ["\"query\":\"\(kind.rawValue)\"", "\"column\":\(Self.quoted(column))", "\"epsilon\":\"\(epsilon)\""]
+        if let rho { fields += ["\"delta\":\"\(delta)\"", "\"rho\":\(rho.doubleValue)"] }
         if let bounds { fields.append("\"bounds\":[\(bounds.lower),\(bounds.upper)]") }
         if let granularity { fields.append("\"granularity\":\"\(granularity.step)\"") }
         if let categories { fields.append("\"categories\":[\(categories.map(Self.quoted).joined(separator: ","))]") }

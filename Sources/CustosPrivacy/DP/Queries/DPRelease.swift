@@ -20,11 +20,11 @@ public struct DPRelease: Sendable, Hashable, Codable {
     public var values: [DPReleaseValue]
     /// The ε spent by the whole release (groups are disjoint; see `DPQuery`).
     public var epsilon: Double
-    /// The δ spent (0: these queries are pure DP).
+    /// The δ spent (0 for pure-DP releases).
     public var delta: Double
     /// The guarantee of the release.
     public var guarantee: PrivacyGuarantee
-    /// `discrete_laplace` or `exponential_mechanism`.
+    /// `discrete_laplace`, `discrete_gaussian` or `exponential_mechanism`.
     public var mechanism: String
     /// The clamping bounds (sum, mean, quantile).
     public var bounds: ClampBounds?

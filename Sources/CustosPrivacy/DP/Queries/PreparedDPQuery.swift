@@ -39,19 +39,19 @@ public struct PreparedDPQuery: Sendable {
             let group = grouped ? groupNames[g] : nil
             switch query.kind {
             case .count:
-                values.append(.init(group: group, category: nil, value: try noisyCount(aggregate.count, epsilon: query.epsilon, using: &generator)))
+                values.append(.init(group: group, category: nil, value: try noisyCount(aggregate.count, share: .one, using: &generator)))
             case .sum:
-                values.append(.init(group: group, category: nil, value: try noisySum(aggregate.gridSum, epsilon: query.epsilon, using: &generator)))
+                values.append(.init(group: group, category: nil, value: try noisySum(aggregate.gridSum, share: .one, using: &generator)))
             case .mean:
-                let half = try query.epsilon / (try Rational(2))
-                let sum = try noisySum(aggregate.gridSum, epsilon: half, using: &generator)
-                let count = try noisyCount(aggregate.count, epsilon: half, using: &generator)
+                let half = try Rational(1, 2)
+                let sum = try noisySum(aggregate.gridSum, share: half, using: &generator)
+                let count = try noisyCount(aggregate.count, share: half, using: &generator)
                 guard let bounds = query.bounds else { throw CustosError(.internal, "a mean was planned without bounds") }
                 values.append(.init(group: group, category: nil, value: bounds.clamp(sum / max(1, count))))
             case .histogram:
                 for (c, category) in (query.categories ?? []).enumerated() {
                     values.append(.init(group: group, category: category,
-                                        value: try noisyCount(aggregate.categoryCounts[c], epsilon: query.epsilon, using: &generator)))
+                                        value: try noisyCount(aggregate.categoryCounts[c], share: .one, using: &generator)))
                 }
             case .quantile:
                 values.append(.init(group: group, category: nil, value: try noisyQuantile(aggregate.gridValues, using: &generator)))
@@ -60,21 +60,21 @@ public struct PreparedDPQuery: Sendable {
         return DPRelease(
             query: query.kind.rawValue, column: query.column,
             value: !grouped && query.kind != .histogram ? values.first?.value : nil, values: values,
-            epsilon: query.epsilon.doubleValue, delta: 0, guarantee: .pureDP(epsilon: query.epsilon.doubleValue),
+            epsilon: query.epsilon.doubleValue, delta: query.delta.doubleValue, guarantee: query.guarantee,
             mechanism: query.mechanism, bounds: query.bounds,
             granularity: query.granularity?.step.doubleValue, quantile: query.quantile?.doubleValue,
             by: query.groups?.column, contributionBound: query.contributionBound)
     }
 
-    /// count + Lap_ℤ(L/ε), floored at 0 (post-processing).
-    private func noisyCount<G: RandomNumberGenerator>(_ count: Int, epsilon: Rational, using generator: inout G) throws -> Double {
-        let mechanism = try DiscreteLaplaceMechanism(epsilon: epsilon, sensitivity: query.rowsPerUnit)
+    /// count + noise of sensitivity L, floored at 0 (post-processing).
+    private func noisyCount<G: RandomNumberGenerator>(_ count: Int, share: Rational, using generator: inout G) throws -> Double {
+        let mechanism = try query.noise(sensitivity: query.rowsPerUnit, share: share)
         return max(0, Double(mechanism.release(BigInt(count), using: &generator)))
     }
 
-    /// (Σk + Lap_ℤ(Δ/ε))·g.
-    private func noisySum<G: RandomNumberGenerator>(_ gridSum: BigInt, epsilon: Rational, using generator: inout G) throws -> Double {
-        let mechanism = try DiscreteLaplaceMechanism(epsilon: epsilon, sensitivity: gridSensitivity)
+    /// (Σk + noise of sensitivity Δ grid steps)·g.
+    private func noisySum<G: RandomNumberGenerator>(_ gridSum: BigInt, share: Rational, using generator: inout G) throws -> Double {
+        let mechanism = try query.noise(sensitivity: gridSensitivity, share: share)
         let granularity = query.granularity ?? Granularity.unit
         return granularity.value(at: mechanism.release(gridSum, using: &generator))
     }
