@@ -52,6 +52,10 @@ struct ConversionTests {
             #expect(DPVectors.relativeError(epsilon, expected) < Self.tolerance, "ρ=\(rho) δ=\(delta): \(epsilon) vs \(expected)")
             // Tighter than the simple bound ρ + 2√(ρ log(1/δ)) (Bun & Steinke 2016).
             #expect(epsilon < rho + 2 * (rho * log(1 / delta)).squareRoot())
+            // And back: the largest ρ within (ε, δ) is the row's ρ, never converting above ε.
+            let calibrated = try ZeroConcentratedDP.rho(epsilon: expected, delta: delta)
+            #expect(DPVectors.relativeError(calibrated, rho) < Self.tolerance)
+            #expect(try ZeroConcentratedDP.epsilon(rho: calibrated, delta: delta) <= expected)
         }
     }
 
