@@ -28,11 +28,14 @@ let package = Package(
         .library(name: "CustosML", targets: ["CustosML"]),
         .library(name: "CustosFairness", targets: ["CustosFairness"]),
         .library(name: "CustosAudit", targets: ["CustosAudit"]),
+        .library(name: "CustosPrivacy", targets: ["CustosPrivacy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Exact integer arithmetic for the DP samplers (6.0.1 is the version available here).
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         .target(
@@ -56,17 +59,23 @@ let package = Package(
                 "CustosCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
+        .target(
+            name: "CustosPrivacy",
+            dependencies: [
+                "CustosCore", .product(name: "BigInt", package: "BigInt"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
-                "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit",
+                "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
-                "CustosCore", "CustosML", "CustosFairness", "CustosAudit",
+                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -89,6 +98,10 @@ let package = Package(
                 "CustosCore", "CustosAudit", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CustosPrivacyTests",
+            dependencies: ["CustosCore", "CustosPrivacy", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(

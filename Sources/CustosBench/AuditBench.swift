@@ -64,8 +64,7 @@ struct AuditBench: ParsableCommand {
             "verify_s": verifySeconds,
             "note": "ratio = peer_s / custos_s (target ≥ 0.5: at least half the plain insert rate); Custos time includes canonical JSON encoding, hashing and the signed checkpoint; the plain side inserts pre-encoded bytes",
         ]
-        let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys, .withoutEscapingSlashes])
-        print(String(decoding: data, as: UTF8.self))
+        try printJSONObjectLine(line)
     }
 
     /// A decision-like record.

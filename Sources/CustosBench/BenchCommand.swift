@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "custos-bench",
         abstract: "Benchmarks against the Python peers (run `scripts/bench-setup` first; build with -c release).",
-        subcommands: [FairnessAuditBench.self, EncoderBench.self, AuditBench.self])
+        subcommands: [FairnessAuditBench.self, EncoderBench.self, AuditBench.self, DPBench.self])
 }
 
 /// Shared benchmark flags.
@@ -55,6 +55,12 @@ func printJSONLine<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Prints one benchmark result given as a JSON object, as a single sorted-key line.
+func printJSONObjectLine(_ object: [String: Any]) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    print(String(decoding: data, as: UTF8.self))
 }
 
 /// One machine-readable result line.
