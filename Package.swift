@@ -53,16 +53,23 @@ let package = Package(
             name: "CustosFairness",
             dependencies: ["CustosCore", "CustosReport", "CustosML"],
             swiftSettings: strict),
+        // How Custos opens its SQLite files (WAL, durable commits, busy timeout, migrations, error mapping).
+        .target(
+            name: "CustosSQLite",
+            dependencies: ["CustosCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .target(
             name: "CustosAudit",
             dependencies: [
-                "CustosCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+                "CustosCore", "CustosSQLite", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
         .target(
             name: "CustosPrivacy",
             dependencies: [
-                "CustosCore", .product(name: "BigInt", package: "BigInt"), .product(name: "GRDB", package: "GRDB.swift"),
+                "CustosCore", "CustosSQLite", .product(name: "BigInt", package: "BigInt"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
         .executableTarget(

@@ -7,7 +7,7 @@ import GRDB
 /// `custos-bench audit`: durable appends per second with the Merkle tree and tree heads maintained,
 /// against plain SQLite inserts of the same canonical JSON rows (same pragmas, same batch
 /// transactions) in one run; and the time of a full `verify`.
-struct AuditBench: ParsableCommand {
+struct AuditBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit")
 
     @Option(help: "Records to append.")
@@ -16,45 +16,27 @@ struct AuditBench: ParsableCommand {
     @Option(help: "Records per transaction (group commit).")
     var batch = 1_000
 
-    func run() throws {
+    func run() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("custos-bench-audit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let rows: [JSONValue] = (0..<records).map(Self.record)
-        // Plain SQLite: the same bytes, same pragmas, same transactions, no hashing.
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let plain = try DatabaseQueue(path: dir.appendingPathComponent("plain.sqlite").path, configuration: configuration)
-        try plain.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "CREATE TABLE entry (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL)")
-        }
         let leaves = try rows.map(CanonicalJSON.encode)
-        let plainStart = DispatchTime.now()
-        var next = 0
-        while next < leaves.count {
-            let end = min(next + batch, leaves.count)
-            try plain.write { db in
-                let statement = try db.makeStatement(sql: "INSERT INTO entry (idx, leaf) VALUES (?, ?)")
-                for k in next..<end { try statement.execute(arguments: [k, Data(leaves[k])]) }
-            }
-            next = end
-        }
-        let plainSeconds = Self.seconds(since: plainStart)
+        let plainSeconds = try Self.plainInserts(leaves, path: dir.appendingPathComponent("plain.sqlite").path, batch: batch)
 
         let keys = try AuditKeys.create(in: dir.appendingPathComponent("keys"), origin: "bench/audit")
-        var log = try AuditLog(store: SQLiteAuditStore(path: dir.appendingPathComponent("audit.sqlite").path))
+        let log = AuditLog(store: try SQLiteAuditStore(path: dir.appendingPathComponent("audit.sqlite").path))
         let start = DispatchTime.now()
-        next = 0
+        var next = 0
         while next < rows.count {
             let end = min(next + batch, rows.count)
-            _ = try log.append(Array(rows[next..<end]))
+            try await log.append(Array(rows[next..<end]))
             next = end
         }
-        _ = try log.checkpoint(signer: keys.signer)
+        try await log.checkpoint(signer: keys.signer)
         let custosSeconds = Self.seconds(since: start)
         let verifyStart = DispatchTime.now()
-        let report = try log.verify(with: keys.verifier)
+        let report = try await log.verify(with: keys.verifier)
         let verifySeconds = Self.seconds(since: verifyStart)
         guard report.ok else { throw CustosError(.internal, "benchmark log failed to verify: \(report.problem ?? "")") }
         let line: [String: Any] = [
@@ -65,6 +47,28 @@ struct AuditBench: ParsableCommand {
             "note": "ratio = peer_s / custos_s (target ≥ 0.5: at least half the plain insert rate); Custos time includes canonical JSON encoding, hashing and the signed checkpoint; the plain side inserts pre-encoded bytes",
         ]
         try printJSONObjectLine(line)
+    }
+
+    /// Plain SQLite: the same bytes, same pragmas, same transactions, no hashing; returns seconds.
+    static func plainInserts(_ leaves: [[UInt8]], path: String, batch: Int) throws -> Double {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let plain = try DatabaseQueue(path: path, configuration: configuration)
+        try plain.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "CREATE TABLE entry (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL)")
+        }
+        let start = DispatchTime.now()
+        var next = 0
+        while next < leaves.count {
+            let end = min(next + batch, leaves.count)
+            try plain.write { db in
+                let statement = try db.makeStatement(sql: "INSERT INTO entry (idx, leaf) VALUES (?, ?)")
+                for k in next..<end { try statement.execute(arguments: [k, Data(leaves[k])]) }
+            }
+            next = end
+        }
+        return seconds(since: start)
     }
 
     /// A decision-like record.

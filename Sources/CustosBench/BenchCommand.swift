@@ -5,7 +5,7 @@ import Foundation
 
 /// `custos-bench`: Custos against its Python peers on the same input, one JSON line per benchmark.
 @main
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "custos-bench",
         abstract: "Benchmarks against the Python peers (run `scripts/bench-setup` first; build with -c release).",

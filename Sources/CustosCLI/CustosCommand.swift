@@ -18,10 +18,14 @@ struct CustosCommand: ParsableCommand {
 /// (0 ok, 1 findings with `--fail-on`, 2 usage or input error, 3 internal or upstream failure).
 @main
 enum CustosMain {
-    static func main() {
+    static func main() async {
         do {
             var command = try CustosCommand.parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as CustosError {
             FileHandle.standardError.write(Data("custos: error: \(error.description)\n".utf8))
             Foundation.exit(error.exitCode)

@@ -49,6 +49,25 @@ struct MerkleTreeTests {
         #expect(try MerkleTree().root().hexString == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
+    @Test("the compact frontier gives every reference tree head, survives storage, and a stored batch extends it")
+    func frontier() throws {
+        let vectors = try RFC9162Vectors.load()
+        var frontier = MerkleFrontier()
+        #expect(frontier.root().hexString == vectors.roots[0].root)
+        for (k, leaf) in vectors.leaves.enumerated() {
+            frontier.append(leafHash: MerkleHash.leaf(Array(leaf.utf8)))
+            #expect(frontier.root().hexString == vectors.roots[k + 1].root, "size \(k + 1)")
+            #expect(frontier.subtrees.count == frontier.size.nonzeroBitCount)
+            #expect(try MerkleFrontier(size: frontier.size, serialized: frontier.serialized) == frontier)
+        }
+        let leaves = vectors.leaves.map { Array($0.utf8) }
+        var prefix = MerkleFrontier()
+        for leaf in leaves.prefix(11) { prefix.append(leafHash: MerkleHash.leaf(leaf)) }
+        let batch = AppendBatch(extending: prefix, with: Array(leaves[11...]))
+        #expect(batch.first == 11 && batch.head.size == 33 && batch.head.root.hexString == vectors.roots[33].root)
+        #expect(throws: CustosError.self) { try MerkleFrontier(size: 3, serialized: [UInt8](repeating: 0, count: 32)) }
+    }
+
     @Test("inclusion proofs equal the reference and verify; altered ones do not")
     func inclusion() throws {
         let vectors = try RFC9162Vectors.load()

@@ -2,12 +2,17 @@ import Crypto
 import CustosCore
 import Foundation
 
-/// The log's Ed25519 signing key and its public verifier key, kept under `$CUSTOS_HOME/keys`.
+/// The log's Ed25519 signing key, its public verifier key and its payload master key, kept under
+/// `$CUSTOS_HOME/keys` (the master key may come from the `CUSTOS_AUDIT_MASTER_KEY` environment variable instead).
 public struct AuditKeys: Sendable {
     /// File holding the origin and the base64 private key seed (mode 0600).
     public static let signingKeyFile = "audit-signing.key"
     /// File holding the C2SP verifier key, safe to publish.
     public static let verifierKeyFile = "audit.vkey"
+    /// File holding the base64 AES-256 master key that wraps subject keys (mode 0600).
+    public static let masterKeyFile = "audit-master.key"
+    /// Environment variable that supplies the master key (base64) instead of the file.
+    public static let masterKeyVariable = "CUSTOS_AUDIT_MASTER_KEY"
 
     /// Signs checkpoints.
     public let signer: NoteSigner
@@ -22,7 +27,8 @@ public struct AuditKeys: Sendable {
         let fm = FileManager.default
         let keyPath = directory.appendingPathComponent(signingKeyFile).path
         let vkeyPath = directory.appendingPathComponent(verifierKeyFile).path
-        for path in [keyPath, vkeyPath] where fm.fileExists(atPath: path) {
+        let masterPath = directory.appendingPathComponent(masterKeyFile).path
+        for path in [keyPath, vkeyPath, masterPath] where fm.fileExists(atPath: path) {
             throw CustosError(.usage, "a key already exists; refusing to overwrite it", at: SourceLocation(file: path))
         }
         do {
@@ -36,6 +42,11 @@ public struct AuditKeys: Sendable {
         try FileInput.writeAtomically(origin + "\n" + key.rawRepresentation.base64EncodedString() + "\n", to: keyPath)
         try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
         try FileInput.writeAtomically(verifier.verifierKey + "\n", to: vkeyPath)
+        if ProcessInfo.processInfo.environment[masterKeyVariable] == nil {
+            let master = MasterKey.generate()
+            try FileInput.writeAtomically(Data(master.bytes).base64EncodedString() + "\n", to: masterPath)
+            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: masterPath)
+        }
         return AuditKeys(signer: signer, verifier: verifier)
     }
 
@@ -64,5 +75,26 @@ public struct AuditKeys: Sendable {
         } catch let error as CustosError {
             throw error.inFile(path)
         }
+    }
+
+    /// The payload master key: from `CUSTOS_AUDIT_MASTER_KEY` when set, else from the key directory;
+    /// `nil` when neither exists (a log without payload encryption, or a verifier's machine).
+    public static func loadMasterKey(from directory: URL) throws -> MasterKey? {
+        let path = directory.appendingPathComponent(masterKeyFile).path
+        let text: String
+        let source: SourceLocation
+        if let value = ProcessInfo.processInfo.environment[masterKeyVariable] {
+            text = value
+            source = SourceLocation(file: "$" + masterKeyVariable)
+        } else if FileManager.default.fileExists(atPath: path) {
+            text = try FileInput.readText(path, limit: 4096)
+            source = SourceLocation(file: path)
+        } else {
+            return nil
+        }
+        guard let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
+            throw CustosError(.invalidInput, "corrupt audit master key (expected base64 of 32 bytes)", at: source)
+        }
+        return try MasterKey(bytes: Array(bytes))
     }
 }

@@ -3,118 +3,121 @@ import Foundation
 
 /// A tamper-evident, append-only log of JSON records: each record's RFC 8785 canonical JSON is a
 /// leaf of an RFC 9162 Merkle tree kept in an `AuditStore`, with Ed25519-signed checkpoints.
+///
+/// Records may carry personal data in `payload`: with a `PayloadCipher`, a record's `payload` is sealed
+/// under its `subject`'s data key and the `subject` field is not stored (only the random key id is), so
+/// `forget(subject:)` makes those payloads unreadable without touching any hash.
+///
+/// The log holds no tree in memory: every append extends the store's frontier inside the store's
+/// transaction, so any number of `AuditLog` values, tasks or processes can append to one store.
 public struct AuditLog: Sendable {
     /// Where entries live.
     public let store: any AuditStore
-    /// The tree over the stored leaf hashes (rebuilt when the log is opened).
-    public private(set) var tree: MerkleTree
+    /// Seals payloads; `nil` when the log has no master key (then records with a `subject` are refused).
+    public let cipher: PayloadCipher?
 
-    /// Opens the log, rebuilding the tree from the stored leaf hashes.
-    public init(store: any AuditStore) throws {
+    /// A log over `store`.
+    public init(store: any AuditStore, cipher: PayloadCipher? = nil) {
         self.store = store
-        tree = MerkleTree(leafHashes: try store.leafHashes())
+        self.cipher = cipher
     }
 
     /// Number of entries.
-    public var size: Int { tree.size }
+    public func size() async throws -> Int { try await store.frontier().size }
 
-    /// Appends records (each must be a JSON object) in one durable transaction; returns their indices.
-    public mutating func append(_ records: [JSONValue]) throws -> Range<Int> {
+    /// Appends records (each a JSON object) in one durable transaction; returns the batch (first index,
+    /// new tree head).
+    @discardableResult
+    public func append(_ records: [JSONValue]) async throws -> AppendBatch {
         var leaves: [[UInt8]] = []
-        var hashes: [Hash] = []
-        var roots: [Hash] = []
-        var staged = tree
+        leaves.reserveCapacity(records.count)
         for (k, record) in records.enumerated() {
-            guard case .object = record else {
-                throw CustosError(.invalidInput, "record \(k + 1) is not a JSON object")
+            leaves.append(try CanonicalJSON.encode(try await sealed(record, number: k + 1)))
+        }
+        return try await store.append(leaves: leaves)
+    }
+
+    /// The record as stored: with a cipher, `payload` sealed under the subject's key and `subject` removed.
+    private func sealed(_ record: JSONValue, number: Int) async throws -> JSONValue {
+        guard case .object(var fields) = record else {
+            throw CustosError(.invalidInput, "record \(number) is not a JSON object")
+        }
+        guard let subjectValue = fields["subject"] else {
+            if cipher != nil, fields["payload"] != nil {
+                throw CustosError(.invalidInput, "record \(number) has a payload but no subject; payloads are encrypted per subject so they can be forgotten")
             }
-            let leaf = try CanonicalJSON.encode(record)
-            let hash = MerkleHash.leaf(leaf)
-            staged.append(leafHash: hash)
-            leaves.append(leaf)
-            hashes.append(hash)
-            roots.append(try staged.root())
+            return record
         }
-        let first = try store.append(leaves: leaves, leafHashes: hashes, roots: roots)
-        guard first == tree.size else {
-            throw CustosError(.internal, "another writer appended to this log (expected index \(tree.size), got \(first)); reopen it")
+        guard case .string(let subject) = subjectValue, !subject.isEmpty else {
+            throw CustosError(.invalidInput, "record \(number): subject must be a non-empty string")
         }
-        tree = staged
-        return first..<(first + records.count)
+        guard let cipher else {
+            throw CustosError(.usage, "record \(number) has a subject but this log has no master key to encrypt its payload")
+        }
+        guard let payload = fields["payload"] else {
+            throw CustosError(.invalidInput, "record \(number) has a subject but no payload")
+        }
+        let key = try await store.subjectKey(for: subject) { try cipher.newSubjectKey() }
+        fields["payload"] = try cipher.seal(payload, with: key)
+        fields["subject"] = nil
+        return .object(fields)
+    }
+
+    /// The record at `index` as a reader sees it: the payload decrypted when its key still exists, or
+    /// `{"forgotten": true, "key_id": …}` when it was shredded.
+    public func readableRecord(at index: Int) async throws -> (entry: StoredEntry, record: JSONValue) {
+        let entry = try await store.entry(at: index)
+        guard case .object(var fields) = try JSONValue.parse(entry.leaf) else {
+            throw CustosError(.invalidInput, "entry \(index) is not a JSON object")
+        }
+        if let sealed = fields["payload"], let keyID = PayloadCipher.keyID(ofSealed: sealed) {
+            if let key = try await store.wrappedKey(id: keyID) {
+                guard let cipher else { throw CustosError(.usage, "entry \(index) has an encrypted payload; the master key is needed to read it") }
+                fields["payload"] = try cipher.open(sealed, with: key)
+            } else {
+                fields["payload"] = .object(["forgotten": .bool(true), "key_id": .string(keyID)])
+            }
+        }
+        return (entry, .object(fields))
+    }
+
+    /// Crypto-shreds `subject`: destroys its data keys, then appends an erasure record naming the key ids
+    /// (not the subject). Returns the key ids destroyed; none when the subject had no payloads.
+    @discardableResult
+    public func forget(subject: String, time: Date = Date()) async throws -> [String] {
+        let ids = try await store.forget(subject: subject)
+        if !ids.isEmpty {
+            try await append([.object([
+                "event": .string("erasure"), "key_ids": .array(ids.map(JSONValue.string)),
+                "time": .number(Double(Int(time.timeIntervalSince1970))),
+            ])])
+        }
+        return ids
     }
 
     /// Signs the current tree head, saves the checkpoint and returns the note.
-    public func checkpoint(signer: NoteSigner, time: Date = Date()) throws -> String {
-        let head = Checkpoint(origin: signer.name, size: size, rootHash: try tree.root(),
+    @discardableResult
+    public func checkpoint(signer: NoteSigner, time: Date = Date()) async throws -> String {
+        let frontier = try await store.frontier()
+        let head = Checkpoint(origin: signer.name, size: frontier.size, rootHash: frontier.root(),
                               extensions: ["timestamp \(Int(time.timeIntervalSince1970))"])
         let note = try signer.sign(head)
-        try store.saveCheckpoint(size: size, note: note)
+        try await store.saveCheckpoint(size: frontier.size, note: note)
         return note
     }
 
-    /// Recomputes everything from the stored leaves and checks every checkpoint signature.
-    public func verify(with verifier: NoteVerifier) throws -> VerificationReport {
-        let entries = try store.entries()
-        var rebuilt = MerkleTree()
-        for (k, entry) in entries.enumerated() {
-            guard entry.index == k else {
-                return .failure(size: entries.count, index: k, "entry \(k) is missing or out of order (found index \(entry.index))")
-            }
-            let hash = MerkleHash.leaf(entry.leaf)
-            guard hash == entry.leafHash else {
-                return .failure(size: entries.count, index: k, "entry \(k) was altered: its leaf no longer hashes to the stored leaf hash")
-            }
-            rebuilt.append(leafHash: hash)
-            guard try rebuilt.root() == entry.root else {
-                return .failure(size: entries.count, index: k, "the history up to entry \(k) changed: the tree head differs from the one recorded")
-            }
-        }
-        var checked = 0
-        var lastGood = 0
-        for (size, note) in try store.checkpoints() {
-            let checkpoint: Checkpoint
-            do {
-                checkpoint = try verifier.verify(note, origin: verifier.name)
-            } catch let error as CustosError {
-                return .failure(size: entries.count, index: nil, "checkpoint at size \(size): \(error.message)")
-            }
-            guard checkpoint.size == size else {
-                return .failure(size: entries.count, index: nil, "checkpoint stored under size \(size) is for size \(checkpoint.size)")
-            }
-            guard size <= entries.count else {
-                return .failure(size: entries.count, index: entries.count,
-                                "the log was truncated: a checkpoint covers \(size) entries but only \(entries.count) remain")
-            }
-            guard try rebuilt.root(size: size) == checkpoint.rootHash else {
-                return .failure(size: entries.count, index: lastGood,
-                                "entries in \(lastGood)..<\(size) were rewritten: the signed checkpoint at size \(size) does not match")
-            }
-            lastGood = size
-            checked += 1
-        }
-        return VerificationReport(ok: true, size: entries.count, checkpoints: checked, firstBadIndex: nil, problem: nil)
-    }
-}
-
-/// What `verify` found.
-public struct VerificationReport: Sendable, Codable, Equatable {
-    /// Whether everything checked out.
-    public var ok: Bool
-    /// Entries in the store.
-    public var size: Int
-    /// Signed checkpoints verified.
-    public var checkpoints: Int
-    /// The first entry found bad (or the start of the bad range), when known.
-    public var firstBadIndex: Int?
-    /// What is wrong.
-    public var problem: String?
-
-    enum CodingKeys: String, CodingKey {
-        case ok, size, checkpoints, problem
-        case firstBadIndex = "first_bad_index"
+    /// Signs a checkpoint when at least `every` entries were appended since the last one (periodic
+    /// publication by volume); returns the note, or `nil` when none was due.
+    @discardableResult
+    public func checkpointIfDue(signer: NoteSigner, every: Int, time: Date = Date()) async throws -> String? {
+        let size = try await store.frontier().size
+        let last = try await store.checkpoints().last?.size ?? 0
+        guard every > 0, size - last >= every else { return nil }
+        return try await checkpoint(signer: signer, time: time)
     }
 
-    static func failure(size: Int, index: Int?, _ problem: String) -> VerificationReport {
-        VerificationReport(ok: false, size: size, checkpoints: 0, firstBadIndex: index, problem: problem)
+    /// The full tree, for inclusion and consistency proofs.
+    public func tree() async throws -> MerkleTree {
+        MerkleTree(leafHashes: try await store.leafHashes())
     }
 }

@@ -6,27 +6,83 @@ public struct StoredEntry: Sendable, Equatable {
     public var leaf: [UInt8]
     /// SHA-256(0x00 ‖ leaf) as stored at append time.
     public var leafHash: Hash
-    /// The tree head (root of entries 0…index) recorded at append time; lets `verify` name the first
-    /// entry whose history changed.
-    public var root: Hash
+
+    /// An entry.
+    public init(index: Int, leaf: [UInt8], leafHash: Hash) {
+        self.index = index
+        self.leaf = leaf
+        self.leafHash = leafHash
+    }
 }
 
-/// Where an audit log keeps its entries and signed checkpoints. Implementations must append
-/// atomically (an entry is there completely or not at all) and durably before returning.
+/// A signed checkpoint note as stored, by tree size.
+public struct StoredCheckpoint: Sendable, Equatable {
+    /// The tree size it covers.
+    public var size: Int
+    /// The signed note text.
+    public var note: String
+}
+
+/// A per-subject data key, wrapped (AES-GCM) under the log's master key.
+public struct WrappedKey: Sendable, Equatable {
+    /// Random identifier recorded in every payload sealed with this key (never the subject itself).
+    public var keyID: String
+    /// Which master key wrapped it.
+    public var masterKeyID: String
+    /// nonce ‖ ciphertext ‖ tag of the 32-byte data key.
+    public var wrapped: [UInt8]
+
+    /// A wrapped key.
+    public init(keyID: String, masterKeyID: String, wrapped: [UInt8]) {
+        self.keyID = keyID
+        self.masterKeyID = masterKeyID
+        self.wrapped = wrapped
+    }
+}
+
+/// Where an audit log keeps its entries, tree state, signed checkpoints and wrapped subject keys.
+///
+/// `append` must be atomic and durable before it returns, and serialized with every other writer of
+/// the same log (other tasks, processes or machines): inside one transaction it reads the stored
+/// `MerkleFrontier`, extends it with `AppendBatch`, writes the entries, the new tree head and the new
+/// frontier. That is what makes one linear history out of concurrent appenders.
 public protocol AuditStore: Sendable {
-    /// Appends entries after the current last one, in one transaction; returns the first new index.
-    /// `roots[k]` is the tree head after appending `leaves[k]`.
-    func append(leaves: [[UInt8]], leafHashes: [Hash], roots: [Hash]) throws -> Int
-    /// Number of entries.
-    func count() throws -> Int
-    /// Every entry in index order (as stored: a tampered store may have gaps or reordering).
-    func entries() throws -> [StoredEntry]
+    /// Appends leaves after the current last entry; returns the batch written (first index, new head).
+    func append(leaves: [[UInt8]]) async throws -> AppendBatch
+    /// The stored tree state (size and frontier).
+    func frontier() async throws -> MerkleFrontier
+    /// Up to `limit` entries with index ≥ `start`, in index order, as stored (a tampered store may have
+    /// gaps or reordering).
+    func entries(from start: Int, limit: Int) async throws -> [StoredEntry]
     /// The entry at `index`.
-    func entry(at index: Int) throws -> StoredEntry
-    /// Leaf hashes in index order, to rebuild the tree when the log is opened.
-    func leafHashes() throws -> [Hash]
+    func entry(at index: Int) async throws -> StoredEntry
+    /// Leaf hashes in index order, to build the full tree for proofs.
+    func leafHashes() async throws -> [Hash]
+    /// The tree head recorded after each append, by size.
+    func heads() async throws -> [TreeHead]
     /// Saves a signed checkpoint note for a tree size.
-    func saveCheckpoint(size: Int, note: String) throws
+    func saveCheckpoint(size: Int, note: String) async throws
     /// Every saved checkpoint, by size.
-    func checkpoints() throws -> [(size: Int, note: String)]
+    func checkpoints() async throws -> [StoredCheckpoint]
+    /// The subject's current data key; when it has none, stores `make()`'s key and returns it. Concurrent
+    /// callers for one subject all get the same key.
+    func subjectKey(for subject: String, make: @Sendable () throws -> WrappedKey) async throws -> WrappedKey
+    /// Wrapped data keys by key id (for reading payloads); forgotten keys are absent.
+    func wrappedKey(id: String) async throws -> WrappedKey?
+    /// Destroys the subject's data keys beyond recovery (crypto-shredding); returns their key ids.
+    func forget(subject: String) async throws -> [String]
+}
+
+extension AuditStore {
+    /// Every entry in index order, read in pages.
+    public func allEntries(pageSize: Int = 50_000) async throws -> [StoredEntry] {
+        var all: [StoredEntry] = []
+        var start = 0
+        while true {
+            let page = try await entries(from: start, limit: pageSize)
+            all += page
+            guard page.count == pageSize, let last = page.last else { return all }
+            start = last.index + 1
+        }
+    }
 }

@@ -1,9 +1,12 @@
 import CustosCore
+import CustosSQLite
 import Foundation
 import GRDB
 
-/// The default `AuditStore`: one SQLite file through GRDB, in WAL mode with `synchronous = FULL`
-/// so an append that returned survives a power cut (not only a process kill), and numbered migrations.
+/// The default `AuditStore`: one SQLite file through GRDB (WAL, `synchronous = FULL`, numbered
+/// migrations). Appends from several processes on one file are serialized by SQLite's write lock
+/// (IMMEDIATE transactions) and each reads the tree state inside its transaction, so they form one
+/// history. `secure_delete` is on, so a forgotten subject key is overwritten on disk, not only unlinked.
 public struct SQLiteAuditStore: AuditStore {
     private let queue: DatabaseQueue
     /// The database file.
@@ -12,16 +15,8 @@ public struct SQLiteAuditStore: AuditStore {
     /// Opens (creating if needed) the store at `path` and migrates it.
     public init(path: String) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            try Self.migrator.migrate(queue)
-        } catch {
-            throw CustosError(.io, "cannot open the audit store: \(error)", at: SourceLocation(file: path))
+        queue = try SQLiteDatabase.open(path: path, what: "the audit store", migrator: Self.migrator) { configuration in
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         }
     }
 
@@ -33,91 +28,165 @@ public struct SQLiteAuditStore: AuditStore {
                 CREATE TABLE checkpoint (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
                 """)
         }
+        // The tree state moves into one row (the frontier), and tree heads are kept per append instead
+        // of per entry; subject keys for payload encryption.
+        migrator.registerMigration("2-frontier-heads-subject-keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE tree_state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, frontier BLOB NOT NULL);
+                CREATE TABLE head (size INTEGER PRIMARY KEY, root BLOB NOT NULL);
+                CREATE TABLE subject_key (key_id TEXT PRIMARY KEY, subject TEXT NOT NULL UNIQUE, master_key_id TEXT NOT NULL, wrapped BLOB NOT NULL);
+                INSERT INTO head (size, root) SELECT idx + 1, root FROM entry;
+                """)
+            var frontier = MerkleFrontier()
+            let hashes = try Data.fetchAll(db, sql: "SELECT leaf_hash FROM entry ORDER BY idx")
+            for hash in hashes { frontier.append(leafHash: Array(hash)) }
+            try db.execute(sql: "INSERT INTO tree_state (id, size, frontier) VALUES (1, ?, ?)",
+                           arguments: [frontier.size, Data(frontier.serialized)])
+            try db.execute(sql: "ALTER TABLE entry DROP COLUMN root")
+        }
         return migrator
     }
 
-    /// Appends in one transaction; the next index is read inside it, so concurrent appenders on
-    /// this file are serialized by SQLite's write lock and never leave a gap.
-    public func append(leaves: [[UInt8]], leafHashes: [Hash], roots: [Hash]) throws -> Int {
-        precondition(leaves.count == leafHashes.count && leaves.count == roots.count, "one hash and root per leaf")
-        return try run {
-            try queue.write { db in
-                let first = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM entry") ?? 0
-                let statement = try db.makeStatement(sql: "INSERT INTO entry (idx, leaf, leaf_hash, root) VALUES (?, ?, ?, ?)")
+    /// Appends in one IMMEDIATE transaction: state read, entries, head and state written together.
+    public func append(leaves: [[UInt8]]) async throws -> AppendBatch {
+        try await run {
+            try await queue.write { db in
+                let batch = AppendBatch(extending: try Self.frontier(db), with: leaves)
+                let insert = try db.cachedStatement(sql: "INSERT INTO entry (idx, leaf, leaf_hash) VALUES (?, ?, ?)")
                 for (k, leaf) in leaves.enumerated() {
-                    try statement.execute(arguments: [first + k, Data(leaf), Data(leafHashes[k]), Data(roots[k])])
+                    try insert.execute(arguments: [batch.first + k, Data(leaf), Data(batch.leafHashes[k])])
                 }
-                return first
+                if !leaves.isEmpty {
+                    try db.execute(sql: "INSERT INTO head (size, root) VALUES (?, ?)", arguments: [batch.head.size, Data(batch.head.root)])
+                }
+                try db.execute(sql: "UPDATE tree_state SET size = ?, frontier = ? WHERE id = 1",
+                               arguments: [batch.frontier.size, Data(batch.frontier.serialized)])
+                return batch
             }
         }
     }
 
-    /// Number of entries.
-    public func count() throws -> Int {
-        try run { try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 } }
+    /// The stored tree state.
+    public func frontier() async throws -> MerkleFrontier {
+        try await run { try await queue.read { db in try Self.frontier(db) } }
     }
 
-    /// Every entry in index order.
-    public func entries() throws -> [StoredEntry] {
-        try run {
-            try queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT idx, leaf, leaf_hash, root FROM entry ORDER BY idx").map(Self.entry)
+    private static func frontier(_ db: Database) throws -> MerkleFrontier {
+        guard let row = try Row.fetchOne(db, sql: "SELECT size, frontier FROM tree_state WHERE id = 1") else {
+            return MerkleFrontier()
+        }
+        let bytes: Data = row["frontier"] ?? Data()
+        return try MerkleFrontier(size: row["size"], serialized: Array(bytes))
+    }
+
+    /// Entries with index ≥ `start`, in index order.
+    public func entries(from start: Int, limit: Int) async throws -> [StoredEntry] {
+        try await run {
+            try await queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT idx, leaf, leaf_hash FROM entry WHERE idx >= ? ORDER BY idx LIMIT ?",
+                                 arguments: [start, limit]).map(Self.entry)
             }
         }
     }
 
     /// The entry at `index`.
-    public func entry(at index: Int) throws -> StoredEntry {
-        let row = try run {
-            try queue.read { db in try Row.fetchOne(db, sql: "SELECT idx, leaf, leaf_hash, root FROM entry WHERE idx = ?", arguments: [index]) }
+    public func entry(at index: Int) async throws -> StoredEntry {
+        let entry = try await run {
+            try await queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT idx, leaf, leaf_hash FROM entry WHERE idx = ?", arguments: [index]).map(Self.entry)
+            }
         }
-        guard let row else { throw CustosError(.invalidInput, "no entry at index \(index)") }
-        return Self.entry(row)
+        guard let entry else { throw CustosError(.invalidInput, "no entry at index \(index)") }
+        return entry
     }
 
     /// Leaf hashes in index order.
-    public func leafHashes() throws -> [Hash] {
-        try run {
-            try queue.read { db in
-                try Data.fetchAll(db, sql: "SELECT leaf_hash FROM entry ORDER BY idx").map { Array($0) }
+    public func leafHashes() async throws -> [Hash] {
+        try await run {
+            try await queue.read { db in try Data.fetchAll(db, sql: "SELECT leaf_hash FROM entry ORDER BY idx").map { Array($0) } }
+        }
+    }
+
+    /// Tree heads recorded after each append.
+    public func heads() async throws -> [TreeHead] {
+        try await run {
+            try await queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT size, root FROM head ORDER BY size").map { row in
+                    TreeHead(size: row["size"], root: Array(row["root"] as Data? ?? Data()))
+                }
             }
         }
     }
 
     /// Saves a signed checkpoint.
-    public func saveCheckpoint(size: Int, note: String) throws {
-        try run {
-            try queue.write { db in
+    public func saveCheckpoint(size: Int, note: String) async throws {
+        try await run {
+            try await queue.write { db in
                 try db.execute(sql: "INSERT OR REPLACE INTO checkpoint (size, note) VALUES (?, ?)", arguments: [size, note])
             }
         }
     }
 
     /// Every saved checkpoint.
-    public func checkpoints() throws -> [(size: Int, note: String)] {
-        try run {
-            try queue.read { db in
+    public func checkpoints() async throws -> [StoredCheckpoint] {
+        try await run {
+            try await queue.read { db in
                 try Row.fetchAll(db, sql: "SELECT size, note FROM checkpoint ORDER BY size").map { row in
-                    (size: row["size"] as Int, note: row["note"] as String)
+                    StoredCheckpoint(size: row["size"], note: row["note"])
                 }
             }
+        }
+    }
+
+    /// The subject's data key, created by `make` inside the write transaction when missing.
+    public func subjectKey(for subject: String, make: @Sendable () throws -> WrappedKey) async throws -> WrappedKey {
+        try await run {
+            try await queue.write { db in
+                if let row = try Row.fetchOne(db, sql: "SELECT key_id, master_key_id, wrapped FROM subject_key WHERE subject = ?", arguments: [subject]) {
+                    return Self.wrappedKey(row)
+                }
+                let key = try make()
+                try db.execute(sql: "INSERT INTO subject_key (key_id, subject, master_key_id, wrapped) VALUES (?, ?, ?, ?)",
+                               arguments: [key.keyID, subject, key.masterKeyID, Data(key.wrapped)])
+                return key
+            }
+        }
+    }
+
+    /// A wrapped key by id, unless forgotten.
+    public func wrappedKey(id: String) async throws -> WrappedKey? {
+        try await run {
+            try await queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT key_id, master_key_id, wrapped FROM subject_key WHERE key_id = ?", arguments: [id]).map(Self.wrappedKey)
+            }
+        }
+    }
+
+    /// Deletes the subject's key (pages overwritten by `secure_delete`), then checkpoints and truncates the
+    /// WAL so no copy of the key survives in the journal either.
+    public func forget(subject: String) async throws -> [String] {
+        try await run {
+            let ids = try await queue.write { db in
+                let ids = try String.fetchAll(db, sql: "SELECT key_id FROM subject_key WHERE subject = ?", arguments: [subject])
+                try db.execute(sql: "DELETE FROM subject_key WHERE subject = ?", arguments: [subject])
+                return ids
+            }
+            try await queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            return ids
         }
     }
 
     private static func entry(_ row: Row) -> StoredEntry {
         let leaf: Data = row["leaf"] ?? Data()
         let hash: Data = row["leaf_hash"] ?? Data()
-        let root: Data = row["root"] ?? Data()
-        return StoredEntry(index: row["idx"], leaf: Array(leaf), leafHash: Array(hash), root: Array(root))
+        return StoredEntry(index: row["idx"], leaf: Array(leaf), leafHash: Array(hash))
     }
 
-    private func run<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as CustosError {
-            throw error
-        } catch {
-            throw CustosError(.io, "audit store: \(error)", at: SourceLocation(file: path))
-        }
+    private static func wrappedKey(_ row: Row) -> WrappedKey {
+        WrappedKey(keyID: row["key_id"], masterKeyID: row["master_key_id"], wrapped: Array(row["wrapped"] as Data? ?? Data()))
+    }
+
+    private func run<T>(_ body: () async throws -> T) async throws -> T {
+        try await SQLiteDatabase.run("audit store", path: path, body)
     }
 }

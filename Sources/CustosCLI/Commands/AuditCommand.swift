@@ -8,8 +8,10 @@ import Foundation
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Tamper-evident audit log: RFC 9162 Merkle tree over canonical JSON records, Ed25519-signed checkpoints.",
-        subcommands: [Init.self, Append.self, Checkpoint.self, Verify.self, Show.self, Proof.self, Consistency.self, Export.self])
+        abstract: "Tamper-evident audit log: RFC 9162 Merkle tree over canonical JSON records, Ed25519-signed checkpoints, encrypted payloads.",
+        subcommands: [
+            Init.self, Append.self, Checkpoint.self, Verify.self, Show.self, Proof.self, Consistency.self, Export.self, Forget.self,
+        ])
 
     /// Paths under the home.
     struct Paths {
@@ -17,23 +19,25 @@ struct AuditCommand: ParsableCommand {
         var keys: URL { home.root.appendingPathComponent("keys") }
         var database: String { home.root.appendingPathComponent("audit.sqlite").path }
 
+        /// The log with its payload cipher when a master key exists.
         func openLog() throws -> AuditLog {
             guard FileManager.default.fileExists(atPath: database) else {
                 throw CustosError(.usage, "no audit log at \(database); run `custos audit init` first")
             }
-            return try AuditLog(store: SQLiteAuditStore(path: database))
+            let cipher = try AuditKeys.loadMasterKey(from: keys).map(PayloadCipher.init(master:))
+            return AuditLog(store: try SQLiteAuditStore(path: database), cipher: cipher)
         }
     }
 
     /// `custos audit init`.
-    struct Init: ParsableCommand {
+    struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the log's Ed25519 signing key and an empty log; refuses to overwrite existing keys.")
+            abstract: "Create the log's Ed25519 signing key, its payload master key (unless $CUSTOS_AUDIT_MASTER_KEY is set) and an empty log; refuses to overwrite existing keys.")
         @OptionGroup var home: HomeOptions
         @Option(help: "The log's origin (its name in checkpoints).")
         var origin = "custos/audit"
 
-        func run() throws {
+        func run() async throws {
             let paths = Paths(home: home.custosHome)
             let keys = try AuditKeys.create(in: paths.keys, origin: origin)
             _ = try SQLiteAuditStore(path: paths.database)
@@ -43,11 +47,14 @@ struct AuditCommand: ParsableCommand {
     }
 
     /// `custos audit append`.
-    struct Append: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Append JSON records read from stdin, one object per line (one transaction).")
+    struct Append: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append JSON records read from stdin, one object per line (one transaction). A record's `payload` is encrypted under its `subject`'s key.")
         @OptionGroup var home: HomeOptions
+        @Option(help: "Sign a checkpoint when at least this many entries were appended since the last one (0: never).")
+        var checkpointEvery = 10_000
 
-        func run() throws {
+        func run() async throws {
             var records: [JSONValue] = []
             var lineNumber = 0
             while let line = readLine(strippingNewline: true) {
@@ -62,26 +69,30 @@ struct AuditCommand: ParsableCommand {
                     throw CustosError(.invalidInput, "a record must be a JSON object", at: SourceLocation(file: "<stdin>", line: lineNumber))
                 }
             }
-            var log = try Paths(home: home.custosHome).openLog()
-            let range = try log.append(records)
-            print(#"{"first":\#(range.lowerBound),"count":\#(range.count),"size":\#(log.size)}"#)
+            let paths = Paths(home: home.custosHome)
+            let log = try paths.openLog()
+            let batch = try await log.append(records)
+            if checkpointEvery > 0 {
+                try await log.checkpointIfDue(signer: try AuditKeys.load(from: paths.keys).signer, every: checkpointEvery)
+            }
+            print(#"{"first":\#(batch.first),"count":\#(records.count),"size":\#(batch.head.size)}"#)
         }
     }
 
     /// `custos audit checkpoint`.
-    struct Checkpoint: ParsableCommand {
+    struct Checkpoint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Sign the current tree head and print the checkpoint note.")
         @OptionGroup var home: HomeOptions
 
-        func run() throws {
+        func run() async throws {
             let paths = Paths(home: home.custosHome)
             let keys = try AuditKeys.load(from: paths.keys)
-            print(try paths.openLog().checkpoint(signer: keys.signer), terminator: "")
+            print(try await paths.openLog().checkpoint(signer: keys.signer), terminator: "")
         }
     }
 
     /// `custos audit verify`.
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute every hash and check every signed checkpoint; exit 0 only when all is well, else 1 naming the first bad index.")
         @OptionGroup var home: HomeOptions
@@ -90,10 +101,13 @@ struct AuditCommand: ParsableCommand {
         @Option(help: "table or json.")
         var format: OutputFormat = .table
 
-        func run() throws {
+        func run() async throws {
             let paths = Paths(home: home.custosHome)
             let verifier = try AuditKeys.loadVerifier(from: key ?? paths.keys.appendingPathComponent(AuditKeys.verifierKeyFile).path)
-            let report = try paths.openLog().verify(with: verifier)
+            guard FileManager.default.fileExists(atPath: paths.database) else {
+                throw CustosError(.usage, "no audit log at \(paths.database)")
+            }
+            let report = try await AuditLog(store: try SQLiteAuditStore(path: paths.database)).verify(with: verifier)
             if format == .json {
                 print(try JSONOutput.encode(report, pretty: false))
             } else if report.ok {
@@ -106,61 +120,87 @@ struct AuditCommand: ParsableCommand {
     }
 
     /// `custos audit show`.
-    struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print one record and its leaf hash.")
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print one record (payload decrypted, or marked forgotten) and its leaf hash.")
         @OptionGroup var home: HomeOptions
         @Option(help: "Entry index.") var index: Int
 
-        func run() throws {
-            let entry = try Paths(home: home.custosHome).openLog().store.entry(at: index)
-            print(#"{"index":\#(entry.index),"leaf_hash":"\#(entry.leafHash.hexString)","record":\#(String(decoding: entry.leaf, as: UTF8.self))}"#)
+        func run() async throws {
+            let (entry, record) = try await Paths(home: home.custosHome).openLog().readableRecord(at: index)
+            let text = String(decoding: try CanonicalJSON.encode(record), as: UTF8.self)
+            print(#"{"index":\#(entry.index),"leaf_hash":"\#(entry.leafHash.hexString)","record":\#(text)}"#)
         }
     }
 
     /// `custos audit proof`.
-    struct Proof: ParsableCommand {
+    struct Proof: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Inclusion proof of an entry in the tree of a given size (default: now).")
         @OptionGroup var home: HomeOptions
         @Option(help: "Entry index.") var index: Int
         @Option(help: "Tree size (default: the current size).") var size: Int?
 
-        func run() throws {
-            let log = try Paths(home: home.custosHome).openLog()
-            let size = self.size ?? log.size
-            let proof = try log.tree.inclusionProof(index: index, size: size)
-            let leaf = try log.tree.leafHash(at: index)
-            let root = try log.tree.root(size: size)
+        func run() async throws {
+            let tree = try await Paths(home: home.custosHome).openLog().tree()
+            let size = self.size ?? tree.size
+            let proof = try tree.inclusionProof(index: index, size: size)
+            let leaf = try tree.leafHash(at: index)
+            let root = try tree.root(size: size)
             let path = proof.map { "\"\($0.hexString)\"" }.joined(separator: ",")
             print(#"{"index":\#(index),"size":\#(size),"leaf_hash":"\#(leaf.hexString)","root":"\#(root.hexString)","path":[\#(path)]}"#)
         }
     }
 
     /// `custos audit consistency`.
-    struct Consistency: ParsableCommand {
+    struct Consistency: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Consistency proof that the tree of size B extends the tree of size A.")
         @OptionGroup var home: HomeOptions
         @Option(help: "Older size.") var from: Int
         @Option(help: "Newer size.") var to: Int
 
-        func run() throws {
-            let log = try Paths(home: home.custosHome).openLog()
-            let proof = try log.tree.consistencyProof(from: from, to: to)
+        func run() async throws {
+            let tree = try await Paths(home: home.custosHome).openLog().tree()
+            let proof = try tree.consistencyProof(from: from, to: to)
             let path = proof.map { "\"\($0.hexString)\"" }.joined(separator: ",")
-            print(#"{"from":\#(from),"to":\#(to),"old_root":"\#(try log.tree.root(size: from).hexString)","new_root":"\#(try log.tree.root(size: to).hexString)","proof":[\#(path)]}"#)
+            print(#"{"from":\#(from),"to":\#(to),"old_root":"\#(try tree.root(size: from).hexString)","new_root":"\#(try tree.root(size: to).hexString)","proof":[\#(path)]}"#)
         }
     }
 
     /// `custos audit export`.
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: #"Print every entry as JSONL: {"index", "leaf" (base64 of the hashed bytes), "leaf_hash" (hex), "record"}."#)
+            abstract: #"Print every entry as JSONL: {"index", "leaf" (base64 of the hashed bytes), "leaf_hash" (hex), "record"} (payloads stay encrypted)."#)
         @OptionGroup var home: HomeOptions
 
-        func run() throws {
-            for entry in try Paths(home: home.custosHome).openLog().store.entries() {
-                let record = String(decoding: entry.leaf, as: UTF8.self)
-                print(#"{"index":\#(entry.index),"leaf":"\#(Data(entry.leaf).base64EncodedString())","leaf_hash":"\#(entry.leafHash.hexString)","record":\#(record)}"#)
+        func run() async throws {
+            let store = try Paths(home: home.custosHome).openLog().store
+            var start = 0
+            while true {
+                let page = try await store.entries(from: start, limit: 10_000)
+                var out = ""
+                for entry in page {
+                    let record = String(decoding: entry.leaf, as: UTF8.self)
+                    out += #"{"index":\#(entry.index),"leaf":"\#(Data(entry.leaf).base64EncodedString())","leaf_hash":"\#(entry.leafHash.hexString)","record":\#(record)}"# + "\n"
+                }
+                FileHandle.standardOutput.write(Data(out.utf8))
+                guard page.count == 10_000, let last = page.last else { return }
+                start = last.index + 1
             }
+        }
+    }
+
+    /// `custos audit forget`.
+    struct Forget: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Crypto-shred a subject: destroy its data key so its payloads become unreadable; every proof still verifies. Appends an erasure record.")
+        @OptionGroup var home: HomeOptions
+        @Option(help: "The subject whose payloads to erase.") var subject: String
+
+        func run() async throws {
+            let ids = try await Paths(home: home.custosHome).openLog().forget(subject: subject)
+            let list = ids.map { "\"\($0)\"" }.joined(separator: ",")
+            print(#"{"subject_keys_destroyed":\#(ids.count),"key_ids":[\#(list)]}"#)
+            if ids.isEmpty { printError("no key for that subject: nothing to forget") }
         }
     }
 }

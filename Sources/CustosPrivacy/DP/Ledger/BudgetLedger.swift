@@ -1,4 +1,5 @@
 import CustosCore
+import CustosSQLite
 import Foundation
 import GRDB
 
@@ -16,16 +17,8 @@ public struct BudgetLedger: Sendable {
     /// Opens (creating if needed) the ledger at `path` and migrates it.
     public init(path: String) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            try Self.migrator.migrate(queue)
-        } catch {
-            throw CustosError(.io, "cannot open the privacy ledger: \(error)", at: SourceLocation(file: path))
+        queue = try SQLiteDatabase.open(path: path, what: "the privacy ledger", migrator: Self.migrator) { configuration in
+            configuration.foreignKeysEnabled = true
         }
     }
 
@@ -158,12 +151,6 @@ public struct BudgetLedger: Sendable {
 
     /// Maps GRDB failures to I/O errors; Custos errors pass through.
     private func run<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as CustosError {
-            throw error
-        } catch {
-            throw CustosError(.io, "privacy ledger: \(error)", at: SourceLocation(file: path))
-        }
+        try SQLiteDatabase.run("privacy ledger", path: path, body)
     }
 }
