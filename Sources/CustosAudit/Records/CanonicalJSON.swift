@@ -14,9 +14,9 @@ public enum CanonicalJSON {
 
     static func write(_ value: JSONValue, to out: inout [UInt8]) throws {
         switch value {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .number(let d): out += Array(try number(d).utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let d): out.append(contentsOf: try number(d).utf8)
         case .string(let s): string(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -27,15 +27,26 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-            for (i, key) in keys.enumerated() {
+            let sorted = members.sorted { utf16Precedes($0.key, $1.key) }
+            for (i, member) in sorted.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                string(key, to: &out)
+                string(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                if let member = members[key] { try write(member, to: &out) }
+                try write(member.value, to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// RFC 8785 §3.2.3 orders member names by UTF-16 code units. UTF-8 byte order is code point order,
+    /// which agrees with UTF-16 order except between a supplementary character (4 UTF-8 bytes, lead byte
+    /// ≥ 0xF0) and one in U+E000–U+FFFF (lead byte 0xEE or 0xEF): only names holding such bytes take the
+    /// slower UTF-16 comparison.
+    static func utf16Precedes(_ a: String, _ b: String) -> Bool {
+        if a.utf8.contains(where: { $0 >= 0xEE }) || b.utf8.contains(where: { $0 >= 0xEE }) {
+            return a.utf16.lexicographicallyPrecedes(b.utf16)
+        }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// RFC 8785 §3.2.2.2: the string with `"`, `\` and control characters escaped, all else literal
@@ -66,7 +77,11 @@ public enum CanonicalJSON {
         if d == 0 { return "0" }
         // Integers below 2^53 print as themselves (the common case: counts, timestamps, ids).
         if d == d.rounded(), abs(d) < 9_007_199_254_740_992 { return String(Int64(d)) }
-        // Swift's description is the shortest round-trip digit string; re-lay it out the ECMAScript way.
+        // Swift's description is the shortest round-trip digit string. Without an exponent it is already
+        // the ECMAScript form (Swift uses exponents outside [1e-4, 2^53), ECMAScript outside [1e-6, 1e21)).
+        let description = d.description
+        if !description.utf8.contains(UInt8(ascii: "e")) { return description }
+        // Otherwise re-lay the digits out the ECMAScript way.
         let negative = d < 0
         let text = abs(d).description
         var mantissa = text

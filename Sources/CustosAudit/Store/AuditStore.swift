@@ -21,6 +21,12 @@ public struct StoredCheckpoint: Sendable, Equatable {
     public var size: Int
     /// The signed note text.
     public var note: String
+
+    /// A stored checkpoint.
+    public init(size: Int, note: String) {
+        self.size = size
+        self.note = note
+    }
 }
 
 /// A per-subject data key, wrapped (AES-GCM) under the log's master key.
