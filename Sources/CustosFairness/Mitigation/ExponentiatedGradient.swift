@@ -170,6 +170,9 @@ struct Lagrangian {
     var hypotheses: [ExponentiatedGradient.Hypothesis] = []
     var cachedPredictions: [[Bool]] = []
     var oracleCalls = 0
+    /// The last logistic regression the oracle fitted: the warm start of the next (the multipliers change little
+    /// between calls, so Newton needs a few steps instead of ten).
+    var lastFit: LinearClassifier?
     var lastLinearProgramCount = 0
     var lastLinearProgramResult: ([Double], Double) = ([], .infinity)
 
@@ -203,7 +206,8 @@ struct Lagrangian {
         }
         let scale = Double(labels.count) / total
         for i in weights.indices { weights[i] *= scale }
-        let classifier = try learner.fit(x, labels: relabelled, weights: weights)
+        let classifier = try learner.fit(x, labels: relabelled, weights: weights, start: lastFit)
+        lastFit = classifier
         return (EnsembleMember(weight: 0, classifier: classifier), try classifier.predict(x))
     }
 

@@ -36,7 +36,9 @@ public struct LogisticRegression: Sendable, Equatable {
     ///
     /// - Throws: `invalidInput` when lengths disagree, a value is not finite, a weight is negative, all weights
     ///   are zero, or Newton's method does not converge (reported with the gradient it reached).
-    public func fit(_ x: DenseMatrix, labels: [Bool], weights: [Double]? = nil) throws -> LinearClassifier {
+    /// - Parameter start: a warm start (for example the previous fit of a sequence of similar problems); the
+    ///   optimum is unique, so it changes only how many Newton steps are needed.
+    public func fit(_ x: DenseMatrix, labels: [Bool], weights: [Double]? = nil, start: LinearClassifier? = nil) throws -> LinearClassifier {
         guard c > 0, c.isFinite else { throw CustosError(.usage, "C must be positive and finite, got \(c)") }
         guard labels.count == x.rows else {
             throw CustosError(.invalidInput, "\(labels.count) labels for \(x.rows) rows")
@@ -58,6 +60,10 @@ public struct LogisticRegression: Sendable, Equatable {
         let q = design.columns
         let y = labels.map { $0 ? 1.0 : 0.0 }
         var beta = [Double](repeating: 0, count: q)
+        if let start, start.coefficients.count == p, start.coefficients.allSatisfy(\.isFinite), start.intercept.isFinite {
+            for j in 0..<p { beta[j] = start.coefficients[j] }
+            if fitIntercept { beta[p] = start.intercept }
+        }
         var objective = try self.objective(design, y, w, beta, penalized: p)
         let scale = c * totalWeight
         // One BLAS thread: these tall, thin products are memory-bound, and OpenBLAS' spinning workers fight over
