@@ -23,9 +23,8 @@ struct MitigationBench: ParsableCommand {
         let custosHome = CustosHome(path: home)
         let adultDir = (try custosHome.require(asset: "adult", file: "adult.data") as NSString).deletingLastPathComponent
         let (train, test) = try Datasets.adult(home: custosHome)
-        let numeric = ["age", "education-num", "capital-gain", "capital-loss", "hours-per-week"]
-        let categorical = ["workclass", "education", "marital-status", "occupation", "relationship", "race", "sex", "native-country"]
-        let pipeline = try FeaturePipeline.fit(train, numeric: numeric, categorical: categorical)
+        let pipeline = try FeaturePipeline.fit(train, numeric: MitigationDataset.adultNumericFeatures,
+                                               categorical: MitigationDataset.adultCategoricalFeatures)
         let x = try pipeline.transform(train)
         let xTest = try pipeline.transform(test)
         let y = try Self.positive(train)

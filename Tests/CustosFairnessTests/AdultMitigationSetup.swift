@@ -6,9 +6,6 @@ import Foundation
 /// UCI Adult prepared exactly as the Fairlearn reference (`Tests/Fixtures/fairness/mitigation_reference.json`):
 /// fnlwgt dropped, standardized numerics, one-hot categoricals with sex and race as features, y = income > 50K.
 struct AdultMitigationSetup: Sendable {
-    static let numeric = ["age", "education-num", "capital-gain", "capital-loss", "hours-per-week"]
-    static let categorical = ["workclass", "education", "marital-status", "occupation", "relationship", "race", "sex", "native-country"]
-
     let pipeline: FeaturePipeline
     let xTrain: DenseMatrix
     let xTest: DenseMatrix
@@ -23,7 +20,8 @@ struct AdultMitigationSetup: Sendable {
 
     init() throws {
         let (train, test) = try Datasets.adult()
-        pipeline = try FeaturePipeline.fit(train, numeric: Self.numeric, categorical: Self.categorical)
+        pipeline = try FeaturePipeline.fit(train, numeric: MitigationDataset.adultNumericFeatures,
+                                           categorical: MitigationDataset.adultCategoricalFeatures)
         xTrain = try pipeline.transform(train)
         xTest = try pipeline.transform(test)
         yTrain = try Self.highIncome(train)

@@ -55,6 +55,12 @@ public enum MitigationDataset: String, Sendable, CaseIterable, Codable {
     /// German credit: credit = good from every attribute; seeded 70/30 split.
     case german
 
+    /// Adult's numeric features in the Fairlearn reference's order (standardized; fnlwgt is not used).
+    public static let adultNumericFeatures = ["age", "education-num", "capital-gain", "capital-loss", "hours-per-week"]
+    /// Adult's categorical features in the reference's order (one-hot; sex and race included).
+    public static let adultCategoricalFeatures = ["workclass", "education", "marital-status", "occupation", "relationship", "race", "sex",
+                                                  "native-country"]
+
     /// Share of rows in the training split of data sets without their own split.
     public static let trainShare = 0.7
 
