@@ -77,6 +77,16 @@ struct LogisticRegressionTests {
         #expect(error.location?.row == 2 && error.location?.column == "c")
     }
 
+    @Test("an identifier-like column is refused before the design matrix outgrows memory")
+    func identifierColumn() throws {
+        let ids = (0..<20_000).map { "id-\($0)" }
+        let table = try Table(columns: [Column(name: "id", values: .string(ids))], source: "people.csv")
+        let pipeline = try FeaturePipeline.fit(table, excluding: [])
+        let error = try #require(throws: CustosError.self) { try pipeline.transform(table) }
+        #expect(error.message.contains("'id' (20000)"))
+        #expect(error.location?.file == "people.csv")
+    }
+
     @Test("model file: round trip; raw numeric features when preprocessing is empty; other schema versions refused")
     func modelFile() throws {
         let directory = try Fixtures.temporaryDirectory()

@@ -48,9 +48,21 @@ public struct FeaturePipeline: Sendable, Equatable {
         steps.isEmpty ? rawColumns : steps.map(\.column)
     }
 
+    /// Largest design matrix built (2²⁷ doubles, 1 GiB): beyond it a one-hot encoded identifier-like column is the
+    /// usual cause, and an error naming the widest columns is more useful than running out of memory.
+    public static let maximumDesignValues = 1 << 27
+
     /// The design matrix of `table`; errors name the row and column of a missing or unreadable value.
     public func transform(_ table: Table) throws -> DenseMatrix {
-        var out = DenseMatrix(zeros: table.rowCount, featureNames.count)
+        let width = featureNames.count
+        guard table.rowCount.multipliedReportingOverflow(by: width).partialValue <= Self.maximumDesignValues,
+              !table.rowCount.multipliedReportingOverflow(by: width).overflow else {
+            let widest = steps.sorted { $0.featureNames.count > $1.featureNames.count }.prefix(3)
+                .map { "'\($0.column)' (\($0.featureNames.count))" }.joined(separator: ", ")
+            throw CustosError(.invalidInput, "\(table.rowCount) rows × \(width) features is too large a design matrix; "
+                + "widest columns: \(widest) — exclude identifier-like columns", at: table.source.map { SourceLocation(file: $0) })
+        }
+        var out = DenseMatrix(zeros: table.rowCount, width)
         if steps.isEmpty {
             for (j, name) in rawColumns.enumerated() {
                 let values = try PreprocessingStep.numericValues(table, column: name)
