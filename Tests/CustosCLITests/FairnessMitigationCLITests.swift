@@ -41,6 +41,10 @@ struct FairnessMitigationCLITests {
         #expect(rows.first == "row,score,positive_probability,prediction")
         #expect(rows.count == 401)
         #expect(rows.dropFirst().allSatisfy { !$0.contains("nan") && ($0.hasSuffix(",0") || $0.hasSuffix(",1")) })
+        // Randomized predictions are drawn with the model's seed: the same file again.
+        let again = dir.appendingPathComponent("again.csv")
+        #expect(try CLIProcess.run(["fairness", "predict", "--model", model.path, "--data", data.path, "--out", again.path]).status == 0)
+        #expect(try Data(contentsOf: again) == Data(contentsOf: out))
     }
 
     @Test("predict refuses a model of another schema version and an unknown group: exit 2, nothing written")
@@ -82,5 +86,20 @@ struct FairnessMitigationCLITests {
         let dp = rows.compactMap { $0["demographic_parity_difference"] as? Double }
         #expect(dp.count == 2 && dp[1] < dp[0] / 5)
         #expect(result.stderr.contains("threshold-dp"))
+    }
+
+    @Test("compare as HTML: a self-contained page with the accuracy-disparity plots; an unknown mitigation is exit 2")
+    func compareHTML() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = dir.appendingPathComponent("compare.html")
+        let result = try CLIProcess.run(["fairness", "compare", "--dataset", "german", "--format", "html", "--out", page.path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.contains("Accuracy vs demographic parity difference") && html.contains("Accuracy vs equalized odds difference"))
+        for method in ["none", "reweighing", "expgrad-dp", "expgrad-eo", "threshold-dp", "threshold-eo"] { #expect(html.contains(method)) }
+        let unknown = try CLIProcess.run(["fairness", "compare", "--dataset", "german", "--mitigations", "none,magic"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("'magic'"))
     }
 }
