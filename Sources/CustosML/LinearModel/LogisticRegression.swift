@@ -56,15 +56,16 @@ public struct LogisticRegression: Sendable, Equatable {
         guard totalWeight > 0 else { throw CustosError(.invalidInput, "all sample weights are zero") }
 
         let p = x.columns
-        let design = fitIntercept ? Self.appendingOnes(x) : x
-        let q = design.columns
+        // Products over the nonzeros when the design is mostly zeros (one-hot columns), else dense OpenBLAS.
+        let design = DesignMatrix(fitIntercept ? Self.appendingOnes(x) : x)
+        let q = fitIntercept ? p + 1 : p
         let y = labels.map { $0 ? 1.0 : 0.0 }
         var beta = [Double](repeating: 0, count: q)
         if let start, start.coefficients.count == p, start.coefficients.allSatisfy(\.isFinite), start.intercept.isFinite {
             for j in 0..<p { beta[j] = start.coefficients[j] }
             if fitIntercept { beta[p] = start.intercept }
         }
-        var objective = try self.objective(design, y, w, beta, penalized: p)
+        var (objective, z) = try self.objective(design, y, w, beta, penalized: p)
         let scale = c * totalWeight
         // One BLAS thread: these tall, thin products are memory-bound, and OpenBLAS' spinning workers fight over
         // the cores when several fits run at once (tests, `fairness compare`), which made them ~20× slower here.
@@ -72,7 +73,6 @@ public struct LogisticRegression: Sendable, Equatable {
         BLASThreads.set(1)
         var workspace: [Double] = []
         for _ in 0..<maxIterations {
-            let z = try BLASKernels.gemv(design, beta)
             var residual = [Double](repeating: 0, count: x.rows)
             var curvature = [Double](repeating: 0, count: x.rows)
             for i in 0..<x.rows {
@@ -80,11 +80,11 @@ public struct LogisticRegression: Sendable, Equatable {
                 residual[i] = c * w[i] * (probability - y[i])
                 curvature[i] = c * w[i] * probability * (1 - probability)
             }
-            var gradient = try BLASKernels.gemv(design, residual, transposed: true)
+            var gradient = try design.transposedTimes(residual)
             for j in 0..<p { gradient[j] += beta[j] }
             let largest = gradient.map(abs).max() ?? 0
             if largest / scale < tolerance { return classifier(beta, features: p) }
-            var hessian = try BLASKernels.weightedGram(design, weights: curvature, workspace: &workspace)
+            var hessian = try design.weightedGram(weights: curvature, workspace: &workspace)
             for j in 0..<p { hessian[j, j] += 1 }
             // A tiny ridge on the intercept only matters when every curvature vanished (all weights on
             // points predicted with certainty); it keeps the factorization defined.
@@ -101,10 +101,11 @@ public struct LogisticRegression: Sendable, Equatable {
             var accepted = false
             for _ in 0..<60 {
                 let candidate = zip(beta, step).map { $0 - t * $1 }
-                let value = try self.objective(design, y, w, candidate, penalized: p)
+                let (value, candidateZ) = try self.objective(design, y, w, candidate, penalized: p)
                 if value <= objective + Self.sufficientDecrease * t * slope {
                     beta = candidate
                     objective = value
+                    z = candidateZ
                     accepted = true
                     break
                 }
@@ -113,9 +114,8 @@ public struct LogisticRegression: Sendable, Equatable {
             // No decrease is possible any more: the objective is flat to machine precision, so this is the optimum.
             if !accepted { return classifier(beta, features: p) }
         }
-        let z = try BLASKernels.gemv(design, beta)
         let residual = (0..<x.rows).map { c * w[$0] * (Self.sigmoid(z[$0]) - y[$0]) }
-        var gradient = try BLASKernels.gemv(design, residual, transposed: true)
+        var gradient = try design.transposedTimes(residual)
         for j in 0..<p { gradient[j] += beta[j] }
         let largest = (gradient.map(abs).max() ?? 0) / scale
         if largest < 1e-6 { return classifier(beta, features: p) }
@@ -128,16 +128,16 @@ public struct LogisticRegression: Sendable, Equatable {
         LinearClassifier(coefficients: Array(beta[0..<p]), intercept: fitIntercept ? beta[p] : 0)
     }
 
-    /// `C · Σ wᵢ · logloss + ½‖β[0..<penalized]‖²`.
-    func objective(_ design: DenseMatrix, _ y: [Double], _ w: [Double], _ beta: [Double], penalized: Int) throws -> Double {
-        let z = try BLASKernels.gemv(design, beta)
+    /// `C · Σ wᵢ · logloss + ½‖β[0..<penalized]‖²`, and the decision values `z` it was computed from.
+    func objective(_ design: DesignMatrix, _ y: [Double], _ w: [Double], _ beta: [Double], penalized: Int) throws -> (Double, [Double]) {
+        let z = try design.times(beta)
         var loss = 0.0
         for i in 0..<y.count where w[i] > 0 {
             loss += w[i] * (Self.softplus(z[i]) - y[i] * z[i])
         }
         var penalty = 0.0
         for j in 0..<penalized { penalty += beta[j] * beta[j] }
-        return c * loss + 0.5 * penalty
+        return (c * loss + 0.5 * penalty, z)
     }
 
     static func appendingOnes(_ x: DenseMatrix) -> DenseMatrix {
