@@ -85,8 +85,8 @@ public enum DesignMatrix: Sendable {
     /// Nonzeros only.
     case sparse(SparseRows)
 
-    /// Below this density the sparse products are faster than OpenBLAS' dense ones (measured on Adult: 13% dense,
-    /// the Newton step ~8× faster sparse).
+    /// Below this density the sparse products beat OpenBLAS' dense ones. Measured on Adult (13% nonzero): the
+    /// exponentiated gradient fit went from 3.9 s dense to 1.2 s sparse (`custos fairness compare`).
     public static let sparseDensity = 0.25
 
     /// The faster representation of `matrix`.
