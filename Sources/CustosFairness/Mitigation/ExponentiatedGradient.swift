@@ -55,12 +55,7 @@ public struct ExponentiatedGradient: Sendable {
 
         /// The probability of a positive prediction per row (the randomized classifier's expectation).
         public func positiveProbabilities(_ x: DenseMatrix) throws -> [Double] {
-            var out = [Double](repeating: 0, count: x.rows)
-            for member in ensemble where member.weight > 0 {
-                let predictions = try member.predict(x)
-                for i in 0..<x.rows where predictions[i] { out[i] += member.weight }
-            }
-            return out
+            try EnsembleMember.positiveProbabilities(ensemble, x)
         }
     }
 

@@ -219,6 +219,16 @@ public struct EnsembleMember: Sendable, Equatable, Codable {
         self.constant = constant
     }
 
+    /// The probability that a randomized ensemble (members drawn by weight) predicts positive, per row.
+    public static func positiveProbabilities(_ members: [EnsembleMember], _ x: DenseMatrix) throws -> [Double] {
+        var out = [Double](repeating: 0, count: x.rows)
+        for member in members where member.weight > 0 {
+            let predictions = try member.predict(x)
+            for i in 0..<x.rows where predictions[i] { out[i] += member.weight }
+        }
+        return out
+    }
+
     /// Hard predictions of this member per row.
     public func predict(_ x: DenseMatrix) throws -> [Bool] {
         if let constant { return [Bool](repeating: constant, count: x.rows) }
