@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(
             name: "CustosFairnessTests",
-            dependencies: ["CustosCore", "CustosFairness", "CustosReport"],
+            dependencies: ["CustosCore", "CustosML", "CustosFairness", "CustosReport"],
             swiftSettings: strict),
     ]
 )

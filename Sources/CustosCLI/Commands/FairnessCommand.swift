@@ -6,8 +6,8 @@ import Foundation
 /// `custos fairness …`.
 struct FairnessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fairness", abstract: "Measure group fairness of a classifier's predictions.",
-        subcommands: [FairnessAuditCommand.self])
+        commandName: "fairness", abstract: "Measure group fairness of predictions; train mitigated classifiers and compare them.",
+        subcommands: [FairnessAuditCommand.self, FairnessTrainCommand.self, FairnessPredictCommand.self, FairnessCompareCommand.self])
 }
 
 /// Bundled data sets the audit can run on without a file.
