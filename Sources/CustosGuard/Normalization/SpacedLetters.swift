@@ -1,0 +1,57 @@
+/// Joins letters spelled out with separators ("f u c k", "f.u.c.k", "s h 1 t").
+enum SpacedLetters {
+    /// Separators that may sit between spelled-out letters (one kind per run).
+    static let separators: Set<Unicode.Scalar> = [" ", ".", "-", "_", "*", "/"]
+    /// Shortest run of single letters that is joined: two letters ("a b") occur in ordinary text.
+    static let minimumLetters = 3
+
+    /// Joins the runs in place (leetspeak characters inside a run become letters), keeping the offset arrays
+    /// in step with the scalars.
+    static func fold(_ scalars: inout [Unicode.Scalar], _ originStart: inout [Int32], _ originEnd: inout [Int32]) {
+        let runs = self.runs(scalars)
+        guard !runs.isEmpty else { return }
+        var keep = [Bool](repeating: true, count: scalars.count)
+        for run in runs {
+            for k in stride(from: run.lowerBound, to: run.upperBound, by: 2) {
+                if let letter = Leetspeak.letter(for: scalars[k]) { scalars[k] = letter }
+                if k + 1 < run.upperBound { keep[k + 1] = false }
+            }
+        }
+        scalars = scalars.indices.filter { keep[$0] }.map { scalars[$0] }
+        originStart = originStart.indices.filter { keep[$0] }.map { originStart[$0] }
+        originEnd = originEnd.indices.filter { keep[$0] }.map { originEnd[$0] }
+    }
+
+    /// Runs "letter sep letter sep ... letter" of at least `minimumLetters` single characters, mostly letters.
+    static func runs(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        let count = scalars.count
+        var k = 0
+        while k < count {
+            guard isLetterLike(scalars[k]), k == 0 || !isWordScalar(scalars[k - 1]),
+                  k + 2 < count, separators.contains(scalars[k + 1]) else { k += 1; continue }
+            let sep = scalars[k + 1]
+            var letters = 1
+            var real = scalars[k].properties.isAlphabetic ? 1 : 0
+            var j = k
+            while j + 2 < count, scalars[j + 1] == sep, isLetterLike(scalars[j + 2]),
+                  j + 3 >= count || !isWordScalar(scalars[j + 3]) {
+                letters += 1
+                if scalars[j + 2].properties.isAlphabetic { real += 1 }
+                j += 2
+            }
+            if letters >= minimumLetters, real * 2 > letters {
+                out.append(k..<(j + 1))
+                k = j + 1
+            } else {
+                k += 1
+            }
+        }
+        return out
+    }
+
+    private static func isLetterLike(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || Leetspeak.letter(for: s) != nil }
+    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        s.properties.isAlphabetic || (s.value >= 0x30 && s.value <= 0x39)
+    }
+}
