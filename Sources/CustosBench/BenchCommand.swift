@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "custos-bench",
         abstract: "Benchmarks against the Python peers (run `scripts/bench-setup` first; build with -c release).",
-        subcommands: [FairnessAuditBench.self, EncoderBench.self, AuditBench.self, DPBench.self])
+        subcommands: [FairnessAuditBench.self, EncoderBench.self, AuditBench.self, DPBench.self, GuardBench.self])
 }
 
 /// Shared benchmark flags.

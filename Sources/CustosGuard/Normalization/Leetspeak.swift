@@ -30,28 +30,29 @@ enum Leetspeak {
     }
 
     private static func foldToken(_ scalars: inout [Unicode.Scalar], _ range: Range<Int>) {
-        guard range.count >= 2 else { return }
-        var hasLetter = false
-        var hasLeet = false
-        for k in range {
-            let s = scalars[k]
-            if s.properties.isAlphabetic { hasLetter = true } else if letter(for: s) != nil { hasLeet = true }
-        }
-        // A token made only of leetspeak characters ("455", "@$$") is a word too when it has three or more of
-        // them, at least two different; numbers with other digits ("2024") keep their digits.
-        let allLeet = !hasLetter && range.count >= 3 && range.allSatisfy { letter(for: scalars[$0]) != nil }
-            && Set(range.map { scalars[$0] }).count >= 2
-        guard (hasLetter && hasLeet) || allLeet else { return }
-        // Trailing symbols ("!", "|") are punctuation, not letters, unless a letter follows them.
-        var last = range.upperBound - 1
-        while last >= range.lowerBound, !scalars[last].properties.isAlphabetic, !isDigit(scalars[last]) { last -= 1 }
+        // The token's core: leading and trailing punctuation ("\"", "!", ",") is not part of the word.
         var first = range.lowerBound
-        while first <= last, !scalars[first].properties.isAlphabetic, !isDigit(scalars[first]),
-              scalars[first] != "@", scalars[first] != "$" { first += 1 }
+        var last = range.upperBound - 1
+        while first <= last, !isCore(scalars[first]) { first += 1 }
+        while last >= first, !isCore(scalars[last]) { last -= 1 }
+        guard last > first else { return }
+        let core = first...last
+        let hasLetter = core.contains { scalars[$0].properties.isAlphabetic }
+        let hasLeet = core.contains { !scalars[$0].properties.isAlphabetic && letter(for: scalars[$0]) != nil }
+        // A core made only of leetspeak characters ("455", "70", "@$$") is a word when it has two different ones.
+        let allLeet = !hasLetter && core.allSatisfy { letter(for: scalars[$0]) != nil } && Set(core.map { scalars[$0] }).count >= 2
+        guard (hasLetter && hasLeet) || allLeet else { return }
+        // A leading '@' before letters is a mention ("@idiot"), not an 'a'.
+        if scalars[first] == "@", hasLetter { first += 1 }
         guard first <= last else { return }
         for k in first...last {
             if let folded = letter(for: scalars[k]) { scalars[k] = folded }
         }
+    }
+
+    /// Letters, digits and the symbols that stand for letters inside words.
+    private static func isCore(_ s: Unicode.Scalar) -> Bool {
+        s.properties.isAlphabetic || isDigit(s) || s == "@" || s == "$"
     }
 
     private static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 0x30 && s.value <= 0x39 }

@@ -41,7 +41,24 @@ enum SpacedLetters {
                 j += 2
             }
             if letters >= minimumLetters, real * 2 > letters {
-                out.append(k..<(j + 1))
+                // "a f a i l u r e", "b r a n d e d a": a one-letter word ('a', 'i') next to a spelled-out word
+                // joins the run. Split it off when the joined word is not a known word and the rest is.
+                var lower = k
+                var upper = j
+                let word = String(String.UnicodeScalarView(stride(from: k, through: j, by: 2).map { Leetspeak.letter(for: scalars[$0]) ?? scalars[$0] }))
+                if !isKnownWord(word) {
+                    let dropFirst = isOneLetterWord(scalars[k]) && letters > minimumLetters
+                    let dropLast = isOneLetterWord(scalars[j]) && letters > minimumLetters
+                    if dropFirst, isKnownWord(String(word.dropFirst())) {
+                        lower += 2
+                    } else if dropLast, isKnownWord(String(word.dropLast())) {
+                        upper -= 2
+                    } else if dropFirst, dropLast, letters > minimumLetters + 1, isKnownWord(String(word.dropFirst().dropLast())) {
+                        lower += 2
+                        upper -= 2
+                    }
+                }
+                out.append(lower..<(upper + 1))
                 k = j + 1
             } else {
                 k += 1
@@ -49,6 +66,14 @@ enum SpacedLetters {
         }
         return out
     }
+
+    /// Words the offensive-language model knows (15,442 terms, bundled): the dictionary that tells "a failure"
+    /// from "afailure". Empty when the model cannot be loaded (then runs are joined whole).
+    static let dictionary: Set<String> = Set((try? ProfanityModel.bundled().vocabulary.keys).map(Array.init) ?? [])
+
+    private static func isKnownWord(_ word: String) -> Bool { dictionary.contains(word) }
+
+    private static func isOneLetterWord(_ s: Unicode.Scalar) -> Bool { s == "a" || s == "i" }
 
     private static func isLetterLike(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || Leetspeak.letter(for: s) != nil }
     private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {

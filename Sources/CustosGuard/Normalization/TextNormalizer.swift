@@ -62,26 +62,39 @@ public struct TextNormalizer: Sendable {
                 continue
             }
             for compatible in folding.nfkc(scalar).unicodeScalars {
-                let skeleton = options.homoglyphs && !compatible.isASCII ? folding.skeleton(compatible) : String(compatible)
-                for folded in skeleton.unicodeScalars {
+                for folded in fold(compatible, folding).unicodeScalars {
                     if folded.properties.generalCategory == .nonspacingMark, !scalars.isEmpty {
                         // An accent: dropped, its source attributed to the letter it decorates.
                         originEnd[originEnd.count - 1] = index + 1
                         continue
                     }
-                    for lower in folded.properties.lowercaseMapping.unicodeScalars {
-                        scalars.append(lower)
-                        originStart.append(index)
-                        originEnd.append(index + 1)
-                    }
+                    scalars.append(folded)
+                    originStart.append(index)
+                    originEnd.append(index + 1)
                 }
             }
         }
-        if options.leetspeak { Leetspeak.fold(&scalars) }
+        // Spelled-out letters first: a run may contain leetspeak ("s h 1 t") and splits words the leetspeak
+        // fold must see whole ("a$$h o l e").
         if options.spacing { SpacedLetters.fold(&scalars, &originStart, &originEnd) }
+        if options.leetspeak { Leetspeak.fold(&scalars) }
         let payloads = options.payloads ? decodePayloads(text, folded: scalars) : []
         return NormalizedText(scalars: scalars, originStart: originStart, originEnd: originEnd, removed: removed,
                               payloads: payloads)
+    }
+
+    /// Lowercase and homoglyph folding of one non-ASCII scalar (after NFKC).
+    private func fold(_ scalar: Unicode.Scalar, _ folding: UnicodeFolding) -> String {
+        let lowered = scalar.properties.lowercaseMapping
+        // Letters whose lowercase is ASCII (with accents) are themselves: 'İ' → "i̇".
+        if !options.homoglyphs || lowered.unicodeScalars.allSatisfy({ $0.isASCII || $0.properties.generalCategory == .nonspacingMark }) {
+            return lowered
+        }
+        // The skeleton of the scalar as written: Cyrillic 'Т' → 'T' (its lowercase 'т' has no Latin look-alike).
+        // Skeletons map every I-like capital to 'l'; a capital stands for 'i'.
+        let skeleton = folding.skeleton(scalar)
+        if skeleton == "l", scalar.properties.isUppercase { return "i" }
+        return skeleton.lowercased()
     }
 
     private func decodePayloads(_ text: String, folded: [Unicode.Scalar]) -> [DecodedPayload] {

@@ -35,3 +35,15 @@ public struct JailbreakScanner: Scanner {
         return ScanResult(score: best, findings: findings)
     }
 }
+
+extension JailbreakScanner {
+    /// Scores many prompts at once, the embeddings batched over the cores (payloads are not decoded here).
+    public func scores(_ texts: [String]) throws -> [Double] {
+        let normalizer = TextNormalizer()
+        let normalized = texts.map { normalizer.normalize($0).text }
+        let embeddings = try embedder.embed(normalized, options: .init(allowEmpty: true))
+        return zip(normalized, embeddings).map { text, embedding in
+            head.model.probability(JailbreakHead.row(embedding: embedding.vector, normalizedText: text))
+        }
+    }
+}
