@@ -78,7 +78,7 @@ let package = Package(
             dependencies: [
                 "CustosCore", "CustosReport", "CustosML", "CICUShim", .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Resources/profanity_model.json")],
+            resources: [.copy("Resources/profanity_model.json"), .copy("Resources/jailbreak_head.json")],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",

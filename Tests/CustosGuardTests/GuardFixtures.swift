@@ -1,4 +1,6 @@
 import CustosCore
+import CustosGuard
+import CustosML
 import Foundation
 
 /// Paths of the guard fixtures (see Tests/Fixtures/README.md).
@@ -12,4 +14,9 @@ enum GuardFixtures {
     static func lines<T: Decodable>(_ name: String, as type: T.Type) throws -> [T] {
         try JSONLReader.decode(T.self, from: FileInput.readBytes(path(name)), source: name)
     }
+}
+
+extension GuardFixtures {
+    /// The MiniLM embedder when the `minilm` asset is installed (`scripts/setup`), loaded once.
+    static let embedder: Embedder? = try? ScannerEnvironment().embedder()
 }

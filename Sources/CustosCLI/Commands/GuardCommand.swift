@@ -70,8 +70,8 @@ struct GuardEvalCommand: ParsableCommand {
 
     func run() throws {
         try ArgumentEncoding.requireValidUTF8()
-        let rows = try LabeledText.read(set)
         let scanner = try selection.make()
+        let rows = try LabeledText.read(set)
         let evaluation = try ScannerEvaluation.run(scanner, on: rows, threshold: threshold, perturb: perturb)
         if output.format == .json {
             try output.emit(try JSONOutput.encode(EvalJSON(evaluation)))
@@ -178,8 +178,8 @@ struct GuardScoreCommand: ParsableCommand {
 
     func run() throws {
         try ArgumentEncoding.requireValidUTF8()
-        let texts = try TextFieldReader.read(jsonl, field: field)
         let scanner = try selection.make()
+        let texts = try TextFieldReader.read(jsonl, field: field)
         let results: [ScanResult]
         do {
             results = try ScannerEvaluation.results(scanner, texts)

@@ -39,6 +39,8 @@ struct GuardTrainCommand: ParsableCommand {
         guard !set.isEmpty else { throw ValidationError("give at least one --set FILE") }
     }
 
+    static func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
+
     func run() throws {
         var examples: [JailbreakTraining.Example] = []
         var files: [JailbreakHead.TrainingFile] = []
@@ -53,15 +55,19 @@ struct GuardTrainCommand: ParsableCommand {
         if format == .json {
             print(try JSONOutput.encode(report))
         } else {
-            let rows: [[String]] = [
+            var rows: [[String]] = [
                 ["texts (positives)", "\(report.n) (\(report.positives))"],
                 ["F1 / precision / recall", String(format: "%.4f / %.4f / %.4f", report.f1, report.precision, report.recall)],
                 ["ROC AUC", String(format: "%.4f", report.auc)],
-                ["ROC AUC 200-1500 chars (n)", (report.aucMedium.map { String(format: "%.4f", $0) } ?? "-") + " (\(report.nMedium))"],
-                ["ROC AUC < 200 chars (n)", (report.aucShort.map { String(format: "%.4f", $0) } ?? "-") + " (\(report.nShort))"],
+                ["ROC AUC 200-1500 chars (n)", Self.number(report.aucMedium) + " (\(report.nMedium))"],
+                ["ROC AUC < 200 chars (n)", Self.number(report.aucShort) + " (\(report.nShort))"],
                 ["FPR on plain harmful requests (n)", String(format: "%.4f", report.harmfulFPR) + " (\(report.nHarmful))"],
                 ["threshold", String(format: "%.2f", report.threshold)],
             ]
+            for f in report.perFile {
+                let figures = "\(f.n) (\(f.positives)), " + String(format: "%.4f", f.f1) + ", " + Self.number(f.auc) + ", " + String(format: "%.4f", f.fpr)
+                rows.append(["\(f.file): n (pos), F1, AUC, FPR", figures])
+            }
             print(TerminalTable(title: "jailbreak head, 5-fold group-aware cross-validation", headers: ["figure", "value"], rows: rows).render())
         }
     }

@@ -55,6 +55,24 @@ public enum JailbreakTraining {
         public var nHarmful: Int
         /// The chosen threshold.
         public var threshold: Double
+        /// The same figures restricted to each training file's rows (out-of-fold predictions of the joint run).
+        public var perFile: [FileFigures]
+
+        /// Cross-validated figures on one training file's rows.
+        public struct FileFigures: Sendable, Codable, Equatable {
+            /// File name.
+            public var file: String
+            /// Rows (positives).
+            public var n: Int
+            /// Positives.
+            public var positives: Int
+            /// F1 at the threshold (0 without positives).
+            public var f1: Double
+            /// ROC AUC (nil when a class is absent).
+            public var auc: Double?
+            /// Share of negatives flagged.
+            public var fpr: Double
+        }
 
         enum CodingKeys: String, CodingKey {
             case n, positives, f1, precision, recall, auc
@@ -65,6 +83,7 @@ public enum JailbreakTraining {
             case harmfulFPR = "harmful_fpr"
             case nHarmful = "n_harmful"
             case threshold
+            case perFile = "per_file"
         }
     }
 
@@ -111,7 +130,8 @@ public enum JailbreakTraining {
         let report = Report(
             n: rows.count, positives: labels.filter { $0 }.count, f1: metrics.f1, precision: metrics.precision, recall: metrics.recall,
             auc: metrics.auc ?? 0, aucMedium: auc(medium), aucShort: auc(short), nMedium: medium.count, nShort: short.count,
-            harmfulFPR: fpr(harmful.map { outOfFold[$0] }, threshold), nHarmful: harmful.count, threshold: threshold)
+            harmfulFPR: fpr(harmful.map { outOfFold[$0] }, threshold), nHarmful: harmful.count, threshold: threshold,
+            perFile: perFile(files, outOfFold, labels, threshold))
         progress("fitting the final head")
         let model = try LogisticRegression.fit(rows, labels, l2: l2)
         var cv: [String: Double] = ["f1": report.f1, "precision": report.precision, "recall": report.recall, "auc": report.auc,
@@ -121,6 +141,19 @@ public enum JailbreakTraining {
         let head = JailbreakHead(format: JailbreakHead.currentFormat, features: JailbreakFeatures.names, model: model,
                                  threshold: threshold, trainingData: files, crossValidation: cv)
         return (head, report)
+    }
+
+    /// Figures per training file; `files` are in the order their rows were concatenated.
+    static func perFile(_ files: [JailbreakHead.TrainingFile], _ scores: [Double], _ labels: [Bool], _ threshold: Double) -> [Report.FileFigures] {
+        var start = 0
+        return files.map { file in
+            let range = start..<min(start + file.rows, scores.count)
+            start = range.upperBound
+            let s = Array(scores[range]), l = Array(labels[range])
+            let metrics = BinaryMetrics(scores: s, labels: l, threshold: threshold)
+            return Report.FileFigures(file: file.file, n: range.count, positives: l.filter { $0 }.count, f1: metrics.f1, auc: metrics.auc,
+                                      fpr: fpr(zip(s, l).filter { !$0.1 }.map(\.0), threshold))
+        }
     }
 
     /// Fold of each example: groups (or single examples without one) are shuffled with `seed` and dealt out.

@@ -46,19 +46,9 @@ public struct ScannerEvaluation: Sendable, Codable, Equatable {
         try results(scanner, texts, normalizer: normalizer).map(\.score)
     }
 
-    /// Full results of `texts`, in order, computed on all cores.
+    /// Full results of `texts`, in order (the scanner's batch scan: all cores, batched model calls).
     public static func results(_ scanner: any Scanner, _ texts: [String], normalizer: TextNormalizer = TextNormalizer()) throws -> [ScanResult] {
-        let outcomes = Parallel.map(texts.count) { k in
-            Result { try scanner.scan(ScanInput(texts[k], side: .input, normalizer: normalizer)) }
-        }
-        return try outcomes.enumerated().map { k, outcome in
-            do {
-                return try outcome.get()
-            } catch let error as CustosError {
-                var located = error
-                located.location = located.location ?? SourceLocation(row: k + 1)
-                throw located
-            }
-        }
+        let inputs = Parallel.map(texts.count) { k in ScanInput(texts[k], side: .input, normalizer: normalizer) }
+        return try scanner.scan(batch: inputs)
     }
 }

@@ -1,3 +1,5 @@
+import CustosCore
+
 /// Which side of a model call a scanner looks at.
 public enum ScanSide: String, Sendable, Codable, CaseIterable {
     /// The prompt sent to the model.
@@ -42,4 +44,22 @@ public protocol Scanner: Sendable {
     var defaultThreshold: Double { get }
     /// Scans one text.
     func scan(_ input: ScanInput) throws -> ScanResult
+    /// Scans many texts (evaluation, batch scoring); model-backed scanners batch their model calls.
+    func scan(batch inputs: [ScanInput]) throws -> [ScanResult]
+}
+
+extension Scanner {
+    /// Scans the texts one by one on all cores; the first error (in input order) is thrown, naming the row.
+    public func scan(batch inputs: [ScanInput]) throws -> [ScanResult] {
+        let outcomes = Parallel.map(inputs.count) { k in Result { try scan(inputs[k]) } }
+        return try outcomes.enumerated().map { k, outcome in
+            do {
+                return try outcome.get()
+            } catch let error as CustosError {
+                var located = error
+                located.location = located.location ?? SourceLocation(row: k + 1)
+                throw located
+            }
+        }
+    }
 }

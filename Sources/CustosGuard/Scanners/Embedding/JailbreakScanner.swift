@@ -18,32 +18,36 @@ public struct JailbreakScanner: Scanner {
 
     /// Scores the text and its decoded payloads.
     public func scan(_ input: ScanInput) throws -> ScanResult {
-        var texts = [input.normalized.text]
-        texts += input.normalized.payloads.map(\.normalized.text)
+        try scan(batch: [input])[0]
+    }
+
+    /// Scores texts and their decoded payloads with one batched embedding call.
+    public func scan(batch inputs: [ScanInput]) throws -> [ScanResult] {
+        var texts: [String] = []
+        var owner: [Int] = []
+        for (k, input) in inputs.enumerated() {
+            for text in [input.normalized.text] + input.normalized.payloads.map(\.normalized.text) {
+                texts.append(text)
+                owner.append(k)
+            }
+        }
         let embeddings = try embedder.embed(texts, options: .init(allowEmpty: true))
-        let scores = zip(texts, embeddings).map { text, embedding in
-            head.model.probability(JailbreakHead.row(embedding: embedding.vector, normalizedText: text))
+        var best = [Double](repeating: 0, count: inputs.count)
+        for (j, embedding) in embeddings.enumerated() {
+            best[owner[j]] = max(best[owner[j]], head.model.probability(JailbreakHead.row(embedding: embedding.vector, normalizedText: texts[j])))
         }
-        let best = scores.max() ?? 0
-        let count = input.text.unicodeScalars.count
-        var findings: [Finding] = []
-        if best >= head.threshold {
-            let cues = zip(JailbreakFeatures.names, JailbreakFeatures.vector(texts[0])).filter { $0.1 > 0 }.map(\.0)
-            findings.append(Finding(start: 0, end: count, type: cues.isEmpty ? "jailbreak" : "jailbreak: " + cues.joined(separator: ","),
-                                    score: best))
+        return inputs.enumerated().map { k, input in
+            guard best[k] >= head.threshold else { return ScanResult(score: best[k]) }
+            let cues = zip(JailbreakFeatures.names, JailbreakFeatures.vector(input.normalized.text)).filter { $0.1 > 0 }.map(\.0)
+            let type = cues.isEmpty ? "jailbreak" : "jailbreak: " + cues.joined(separator: ",")
+            return ScanResult(score: best[k], findings: [Finding(start: 0, end: input.text.unicodeScalars.count, type: type, score: best[k])])
         }
-        return ScanResult(score: best, findings: findings)
     }
 }
 
 extension JailbreakScanner {
-    /// Scores many prompts at once, the embeddings batched over the cores (payloads are not decoded here).
+    /// Scores many prompts at once (the embeddings batched over the cores).
     public func scores(_ texts: [String]) throws -> [Double] {
-        let normalizer = TextNormalizer()
-        let normalized = texts.map { normalizer.normalize($0).text }
-        let embeddings = try embedder.embed(normalized, options: .init(allowEmpty: true))
-        return zip(normalized, embeddings).map { text, embedding in
-            head.model.probability(JailbreakHead.row(embedding: embedding.vector, normalizedText: text))
-        }
+        try scan(batch: texts.map { ScanInput($0) }).map(\.score)
     }
 }
