@@ -10,8 +10,13 @@ public struct NormalizedText: Sendable {
     public let removed: [Finding]
     /// Encoded payloads (base64, rot13) decoded for a second look.
     public let payloads: [DecodedPayload]
+    /// Whether folding did more than lowercase ASCII (when false, `scalars` is the lowercased original and
+    /// scanners that already look at the original may skip it).
+    public let altered: Bool
 
-    init(scalars: [Unicode.Scalar], originStart: [Int32], originEnd: [Int32], removed: [Finding], payloads: [DecodedPayload]) {
+    init(scalars: [Unicode.Scalar], originStart: [Int32], originEnd: [Int32], removed: [Finding], payloads: [DecodedPayload],
+         altered: Bool) {
+        self.altered = altered
         self.scalars = scalars
         self.originStart = originStart
         self.originEnd = originEnd

@@ -13,42 +13,38 @@ enum PayloadDecoder {
         "the", "and", "you", "how", "what", "to", "is", "of", "in", "for", "your", "are", "with", "this", "that",
         "ignore", "instructions", "previous", "tell", "me", "make", "all", "a", "it", "do", "not", "can", "i",
     ]
+    /// Byte patterns of plain English: a text containing one is not rot13 (fast rejection of the common case).
+    static let englishMarkers: [[UInt8]] = [" the ", " and ", " to ", " is ", " you ", " of "].map { Array($0.utf8) }
 
     /// Base64 runs of `text` that decode to mostly printable UTF-8 text, with their Unicode-scalar spans.
     static func base64Segments(in text: String) -> [(Range<Int>, String)] {
+        let bytes = Array(text.utf8)
         var out: [(Range<Int>, String)] = []
-        var runStart = -1
-        var index = 0
-        var run = ""
-        func flush() {
-            defer { run = ""; runStart = -1 }
-            guard run.count >= minimumBase64Length, out.count < maximumPayloads else { return }
-            var body = String(run.prefix(maximumPayloadBytes / 3 * 4))
+        var offsets: ScalarOffsets?
+        var k = 0
+        while k < bytes.count, out.count < maximumPayloads {
+            guard isBase64(bytes[k]) else { k += 1; continue }
+            let start = k
+            while k < bytes.count, isBase64(bytes[k]) { k += 1 }
+            guard k - start >= minimumBase64Length else { continue }
+            var body = String(decoding: bytes[start..<min(k, start + maximumPayloadBytes / 3 * 4)], as: UTF8.self)
                 .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-            while body.count % 4 != 0 { body += "=" }
-            guard let data = Data(base64Encoded: body), let decoded = String(data: data, encoding: .utf8),
-                  isReadable(decoded) else { return }
-            out.append((runStart..<(runStart + run.unicodeScalars.count), decoded))
+            while body.utf8.count % 4 != 0 { body += "=" }
+            guard let data = Data(base64Encoded: body), let decoded = String(data: data, encoding: .utf8), isReadable(decoded) else { continue }
+            if offsets == nil { offsets = ScalarOffsets(bytes) }
+            if let offsets { out.append((offsets.scalar(atByte: start)..<offsets.scalar(atByte: k), decoded)) }
         }
-        for scalar in text.unicodeScalars {
-            if isBase64(scalar) {
-                if runStart < 0 { runStart = index }
-                run.unicodeScalars.append(scalar)
-            } else if !run.isEmpty {
-                flush()
-            }
-            index += 1
-        }
-        if !run.isEmpty { flush() }
         return out
     }
 
-    /// The rot13 decoding of `text` when it reads as English and `folded` (the normalized text) does not, or
-    /// when the text says it is rot13.
-    static func rot13IfPlausible(_ text: String, folded: [Unicode.Scalar]) -> String? {
+    /// The rot13 decoding of `text` when it says it is rot13, or when the rotation reads as English and the
+    /// text does not.
+    static func rot13IfPlausible(_ text: String) -> String? {
         guard text.utf8.count <= maximumPayloadBytes else { return nil }
+        let lowered = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        let mentioned = ByteSearch.contains(lowered[...], Array("rot13".utf8)) || ByteSearch.contains(lowered[...], Array("rot-13".utf8))
+        if !mentioned, englishMarkers.contains(where: { ByteSearch.contains(lowered[...], $0) }) { return nil }
         let rotated = rot13(text)
-        let mentioned = text.lowercased().contains("rot13") || text.lowercased().contains("rot-13")
         let before = commonWordCount(text.lowercased())
         let after = commonWordCount(rotated.lowercased())
         guard mentioned || (after >= 3 && after > 2 * before) else { return nil }
@@ -71,8 +67,8 @@ enum PayloadDecoder {
         text.split(whereSeparator: { !$0.isLetter }).reduce(0) { $0 + (commonWords.contains(String($1)) ? 1 : 0) }
     }
 
-    private static func isBase64(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
+    private static func isBase64(_ b: UInt8) -> Bool {
+        switch b {
         case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2B, 0x2F, 0x3D, 0x2D, 0x5F: return true
         default: return false
         }
@@ -86,7 +82,7 @@ enum PayloadDecoder {
         for s in text.unicodeScalars {
             total += 1
             if s == " " { spaces += 1 }
-            if s.properties.isWhitespace || (s.value >= 0x20 && s.value < 0x7F) || s.properties.isAlphabetic { printable += 1 }
+            if ScalarClasses.isSpace(s) || (s.value >= 0x20 && s.value < 0x7F) || ScalarClasses.isLetter(s) { printable += 1 }
         }
         return total > 0 && spaces > 0 && Double(printable) >= 0.95 * Double(total)
     }

@@ -1,15 +1,22 @@
 /// Joins letters spelled out with separators ("f u c k", "f.u.c.k", "s h 1 t").
 enum SpacedLetters {
-    /// Separators that may sit between spelled-out letters (one kind per run).
-    static let separators: Set<Unicode.Scalar> = [" ", ".", "-", "_", "*", "/"]
+    /// Separators that may sit between spelled-out letters (one kind per run): space . - _ * /
+    @inline(__always)
+    static func isSeparator(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x20, 0x2E, 0x2D, 0x5F, 0x2A, 0x2F: return true
+        default: return false
+        }
+    }
     /// Shortest run of single letters that is joined: two letters ("a b") occur in ordinary text.
     static let minimumLetters = 3
 
     /// Joins the runs in place (leetspeak characters inside a run become letters), keeping the offset arrays
     /// in step with the scalars.
-    static func fold(_ scalars: inout [Unicode.Scalar], _ originStart: inout [Int32], _ originEnd: inout [Int32]) {
+    @discardableResult
+    static func fold(_ scalars: inout [Unicode.Scalar], _ originStart: inout [Int32], _ originEnd: inout [Int32]) -> Bool {
         let runs = self.runs(scalars)
-        guard !runs.isEmpty else { return }
+        guard !runs.isEmpty else { return false }
         var keep = [Bool](repeating: true, count: scalars.count)
         for run in runs {
             for k in stride(from: run.lowerBound, to: run.upperBound, by: 2) {
@@ -20,6 +27,7 @@ enum SpacedLetters {
         scalars = scalars.indices.filter { keep[$0] }.map { scalars[$0] }
         originStart = originStart.indices.filter { keep[$0] }.map { originStart[$0] }
         originEnd = originEnd.indices.filter { keep[$0] }.map { originEnd[$0] }
+        return true
     }
 
     /// Runs "letter sep letter sep ... letter" of at least `minimumLetters` single characters, mostly letters.
@@ -28,16 +36,16 @@ enum SpacedLetters {
         let count = scalars.count
         var k = 0
         while k < count {
-            guard isLetterLike(scalars[k]), k == 0 || !isWordScalar(scalars[k - 1]),
-                  k + 2 < count, separators.contains(scalars[k + 1]) else { k += 1; continue }
+            guard k + 2 < count, isSeparator(scalars[k + 1]), isLetterLike(scalars[k]),
+                  k == 0 || !isWordScalar(scalars[k - 1]) else { k += 1; continue }
             let sep = scalars[k + 1]
             var letters = 1
-            var real = scalars[k].properties.isAlphabetic ? 1 : 0
+            var real = ScalarClasses.isLetter(scalars[k]) ? 1 : 0
             var j = k
             while j + 2 < count, scalars[j + 1] == sep, isLetterLike(scalars[j + 2]),
                   j + 3 >= count || !isWordScalar(scalars[j + 3]) {
                 letters += 1
-                if scalars[j + 2].properties.isAlphabetic { real += 1 }
+                if ScalarClasses.isLetter(scalars[j + 2]) { real += 1 }
                 j += 2
             }
             if letters >= minimumLetters, real * 2 > letters {
@@ -75,8 +83,6 @@ enum SpacedLetters {
 
     private static func isOneLetterWord(_ s: Unicode.Scalar) -> Bool { s == "a" || s == "i" }
 
-    private static func isLetterLike(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || Leetspeak.letter(for: s) != nil }
-    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
-        s.properties.isAlphabetic || (s.value >= 0x30 && s.value <= 0x39)
-    }
+    private static func isLetterLike(_ s: Unicode.Scalar) -> Bool { ScalarClasses.isLetter(s) || Leetspeak.letter(for: s) != nil }
+    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool { ScalarClasses.isLetter(s) || ScalarClasses.isDigit(s) }
 }

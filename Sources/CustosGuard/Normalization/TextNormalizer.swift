@@ -44,6 +44,7 @@ public struct TextNormalizer: Sendable {
         var removed: [Finding] = []
         let folding = UnicodeFolding.shared
         var index: Int32 = 0
+        var altered = false
         for scalar in text.unicodeScalars {
             defer { index += 1 }
             if scalar.isASCII {
@@ -53,6 +54,7 @@ public struct TextNormalizer: Sendable {
                 originEnd.append(index + 1)
                 continue
             }
+            altered = true
             if let kind = InvisibleCharacters.kind(of: scalar) {
                 if let last = removed.last, last.type == kind, last.end == Int(index) {
                     removed[removed.count - 1].end += 1
@@ -76,11 +78,11 @@ public struct TextNormalizer: Sendable {
         }
         // Spelled-out letters first: a run may contain leetspeak ("s h 1 t") and splits words the leetspeak
         // fold must see whole ("a$$h o l e").
-        if options.spacing { SpacedLetters.fold(&scalars, &originStart, &originEnd) }
-        if options.leetspeak { Leetspeak.fold(&scalars) }
-        let payloads = options.payloads ? decodePayloads(text, folded: scalars) : []
+        if options.spacing, SpacedLetters.fold(&scalars, &originStart, &originEnd) { altered = true }
+        if options.leetspeak, Leetspeak.fold(&scalars) { altered = true }
+        let payloads = options.payloads ? decodePayloads(text) : []
         return NormalizedText(scalars: scalars, originStart: originStart, originEnd: originEnd, removed: removed,
-                              payloads: payloads)
+                              payloads: payloads, altered: altered)
     }
 
     /// Lowercase and homoglyph folding of one non-ASCII scalar (after NFKC).
@@ -97,14 +99,14 @@ public struct TextNormalizer: Sendable {
         return skeleton.lowercased()
     }
 
-    private func decodePayloads(_ text: String, folded: [Unicode.Scalar]) -> [DecodedPayload] {
+    private func decodePayloads(_ text: String) -> [DecodedPayload] {
         var inner = self
         inner.options.payloads = false
         var out: [DecodedPayload] = []
         for (span, decoded) in PayloadDecoder.base64Segments(in: text) {
             out.append(DecodedPayload(encoding: "base64", span: span, normalized: inner.normalize(decoded)))
         }
-        if let decoded = PayloadDecoder.rot13IfPlausible(text, folded: folded) {
+        if let decoded = PayloadDecoder.rot13IfPlausible(text) {
             let count = text.unicodeScalars.count
             out.append(DecodedPayload(encoding: "rot13", span: 0..<count, normalized: inner.normalize(decoded)))
         }

@@ -9,15 +9,22 @@ public struct BannedWordsScanner: Scanner, @unchecked Sendable {
     public let name = "banned_words"
     /// Any match is a positive.
     public let defaultThreshold = 0.5
-    /// Banned words and phrases, normalized like the text (whitespace-separated words).
-    let phrases: [[String]]
+    /// Banned words and phrases, normalized like the text, as the scalars of each word.
+    let phrases: [[[Unicode.Scalar]]]
+    /// Phrase indices by the scalar count of their first word.
+    let phrasesByFirstLength: [Int: [Int]]
     let regexes: [NSRegularExpression]
 
     /// Bans `words` (whole words or phrases, case-insensitive) and `patterns` (regular expressions over the
     /// normalized, lowercased text).
     public init(words: [String], patterns: [String] = []) throws {
         let normalizer = TextNormalizer(options: .init(payloads: false))
-        phrases = words.map { Self.words(in: normalizer.normalize($0).scalars).map(\.text) }.filter { !$0.isEmpty }
+        let phrases = words.map { word in
+            let scalars = normalizer.normalize(word).scalars
+            return Self.wordRanges(in: scalars).map { Array(scalars[$0]) }
+        }.filter { !$0.isEmpty }
+        self.phrases = phrases
+        phrasesByFirstLength = Dictionary(grouping: phrases.indices, by: { phrases[$0][0].count })
         regexes = try patterns.enumerated().map { k, pattern in
             do {
                 return try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
@@ -41,14 +48,16 @@ public struct BannedWordsScanner: Scanner, @unchecked Sendable {
     func matches(in normalized: NormalizedText) -> [Finding] {
         var out: [Finding] = []
         if !phrases.isEmpty {
-            let tokens = Self.words(in: normalized.scalars)
-            let first = Dictionary(grouping: phrases.indices, by: { phrases[$0][0] })
-            for (k, token) in tokens.enumerated() {
-                for p in first[token.text] ?? [] {
+            let scalars = normalized.scalars
+            let ranges = Self.wordRanges(in: scalars)
+            func equal(_ range: Range<Int>, _ word: [Unicode.Scalar]) -> Bool {
+                range.count == word.count && zip(scalars[range], word).allSatisfy { $0 == $1 }
+            }
+            for (k, range) in ranges.enumerated() {
+                for p in phrasesByFirstLength[range.count] ?? [] {
                     let phrase = phrases[p]
-                    guard k + phrase.count <= tokens.count,
-                          (0..<phrase.count).allSatisfy({ tokens[k + $0].text == phrase[$0] }) else { continue }
-                    out.append(Finding(start: token.start, end: tokens[k + phrase.count - 1].end, type: "banned_word"))
+                    guard k + phrase.count <= ranges.count, (0..<phrase.count).allSatisfy({ equal(ranges[k + $0], phrase[$0]) }) else { continue }
+                    out.append(Finding(start: range.lowerBound, end: ranges[k + phrase.count - 1].upperBound, type: "banned_word"))
                 }
             }
         }
@@ -66,25 +75,27 @@ public struct BannedWordsScanner: Scanner, @unchecked Sendable {
         return out
     }
 
-    /// Maximal runs of letters and digits, with spans.
-    static func words(in scalars: [Unicode.Scalar]) -> [(text: String, start: Int, end: Int)] {
-        var out: [(text: String, start: Int, end: Int)] = []
+    /// Maximal runs of letters and digits.
+    static func wordRanges(in scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
         var k = 0
         while k < scalars.count {
             guard isWordScalar(scalars[k]) else { k += 1; continue }
-            var view = String.UnicodeScalarView()
             let start = k
-            while k < scalars.count, isWordScalar(scalars[k]) { view.append(scalars[k]); k += 1 }
-            out.append((String(view), start, k))
+            while k < scalars.count, isWordScalar(scalars[k]) { k += 1 }
+            out.append(start..<k)
         }
         return out
     }
 
-    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
-        if s.isASCII {
-            let v = s.value
-            return (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A)
+    /// Maximal runs of letters and digits, with their text.
+    static func words(in scalars: [Unicode.Scalar]) -> [(text: String, start: Int, end: Int)] {
+        wordRanges(in: scalars).map { range in
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[range])
+            return (String(view), range.lowerBound, range.upperBound)
         }
-        return s.properties.isAlphabetic
     }
+
+    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool { ScalarClasses.isLetter(s) || ScalarClasses.isDigit(s) }
 }

@@ -21,9 +21,12 @@ public struct OffensiveScanner: Scanner {
         var best = model.probability(terms: raw.map(\.term))
         var findings = strongTokens(raw, map: { $0 })
         let normalized = input.normalized
-        let folded = model.vocabularyTokens(normalized.scalars)
-        best = max(best, model.probability(terms: folded.map(\.term)))
-        findings += strongTokens(folded, map: { normalized.originalSpan($0) })
+        // Unaltered folding is the lowercased original, which the model already saw (it lowercases).
+        if normalized.altered {
+            let folded = model.vocabularyTokens(normalized.scalars)
+            best = max(best, model.probability(terms: folded.map(\.term)))
+            findings += strongTokens(folded, map: { normalized.originalSpan($0) })
+        }
         for payload in normalized.payloads {
             let tokens = model.vocabularyTokens(payload.normalized.scalars)
             best = max(best, model.probability(terms: tokens.map(\.term)))

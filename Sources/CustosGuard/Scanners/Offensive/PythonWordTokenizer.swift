@@ -37,7 +37,9 @@ struct PythonWordTokenizer: Sendable {
 
     /// The tokens of `scalars` (lowercased first, as scikit-learn does), with spans into `scalars`.
     func tokens<S: Collection>(_ scalars: S) -> [Token] where S.Element == Unicode.Scalar {
-        let lowered = lower(Array(scalars))
+        let array = Array(scalars)
+        if array.allSatisfy(\.isASCII) { return asciiTokens(array) }
+        let lowered = lower(array)
         var out: [Token] = []
         var k = 0
         while k < lowered.count {
@@ -50,6 +52,25 @@ struct PythonWordTokenizer: Sendable {
             }
             if end - k >= 2 { out.append(Token(text: String(view), start: lowered[k].source, end: lowered[end - 1].source + 1)) }
             k = end
+        }
+        return out
+    }
+
+    /// The same for ASCII text, without the intermediate lowercase copy.
+    private func asciiTokens(_ scalars: [Unicode.Scalar]) -> [Token] {
+        var out: [Token] = []
+        var buffer: [UInt8] = []
+        var k = 0
+        while k < scalars.count {
+            guard isWord(scalars[k].value) else { k += 1; continue }
+            let start = k
+            buffer.removeAll(keepingCapacity: true)
+            while k < scalars.count, isWord(scalars[k].value) {
+                let v = UInt8(scalars[k].value)
+                buffer.append(v >= 0x41 && v <= 0x5A ? v + 0x20 : v)
+                k += 1
+            }
+            if k - start >= 2 { out.append(Token(text: String(decoding: buffer, as: UTF8.self), start: start, end: k)) }
         }
         return out
     }

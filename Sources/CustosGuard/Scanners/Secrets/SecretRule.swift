@@ -35,22 +35,3 @@ struct SecretRule: @unchecked Sendable {
         return anchors.contains { ByteSearch.contains(haystack, $0) }
     }
 }
-
-/// Substring search over UTF-8 bytes.
-enum ByteSearch {
-    /// Whether `needle` occurs in `haystack`.
-    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
-        var i = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while i <= last {
-            if haystack[i] == first {
-                var k = 1
-                while k < needle.count, haystack[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return true }
-            }
-            i += 1
-        }
-        return false
-    }
-}
