@@ -27,11 +27,10 @@ public struct SecretsScanner: Scanner {
         let lowered = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
         var matches: [(range: Range<Int>, type: String)] = []
         // PEM blocks span lines: their rule runs on the whole text.
-        for rule in SecretRules.all {
+        // One anchor search over the whole text rules most rules out; only the rest look at lines.
+        for rule in SecretRules.all where rule.mayMatch(bytes[...], lowered: lowered[...]) {
             if rule.type == "private_key" {
-                if rule.mayMatch(bytes[...], lowered: lowered[...]) {
-                    matches += run(rule, on: bytes[...], offset: 0)
-                }
+                matches += run(rule, on: bytes[...], offset: 0)
                 continue
             }
             var start = 0
