@@ -67,3 +67,13 @@ struct PipelineTests {
         #expect(decision.scanners[0].findings == [Finding(start: 5, end: 12, type: "too_long")])
     }
 }
+
+@Suite("Redaction")
+struct RedactionTests {
+    @Test("overlapping and adjacent spans are replaced once, Unicode-scalar offsets")
+    func merges() {
+        let text = "é key AKIA and ghp_x end"
+        let findings = [Finding(start: 6, end: 10, type: "aws"), Finding(start: 8, end: 14, type: "other"), Finding(start: 15, end: 20, type: "github")]
+        #expect(Redaction.apply(findings, to: text) == "é key [AWS] [GITHUB] end")
+    }
+}

@@ -6,7 +6,7 @@ public indirect enum PolicyValue: Sendable, Equatable, Codable {
     case scalar(String)
     /// A list.
     case list([PolicyValue])
-    /// A mapping with keys in file order.
+    /// A mapping.
     case map([String: PolicyValue])
 
     /// Encodes as the plain JSON value (used for the version hash).
