@@ -17,7 +17,7 @@ public struct OffensiveScanner: Scanner {
 
     /// Scores the original text, the normalized text and decoded payloads; reports strongly offensive words.
     public func scan(_ input: ScanInput) throws -> ScanResult {
-        let raw = model.vocabularyTokens(input.text.unicodeScalars)
+        let raw = model.vocabularyTokens(input.text)
         var best = model.probability(terms: raw.map(\.term))
         var findings = strongTokens(raw, map: { $0 })
         let normalized = input.normalized

@@ -17,6 +17,7 @@ public struct ProfanityModel: Sendable {
 
     let tokenizer: PythonWordTokenizer
     let vocabulary: [String: Int]
+    let table: VocabularyTable
     let idf: [Double]
     let folds: [Fold]
     /// Mean coefficient over the folds, per term: how offensive the word itself is.
@@ -85,6 +86,7 @@ public struct ProfanityModel: Sendable {
         }
         tokenizer = PythonWordTokenizer(wordRanges: export.unicode.word_char_ranges, lowercase: lowercase)
         vocabulary = export.vectorizer.vocabulary
+        table = VocabularyTable(export.vectorizer.vocabulary)
         idf = export.vectorizer.idf
         let folds = export.classifier.folds.map {
             Fold(coef: $0.coef, intercept: $0.intercept, a: $0.calibrator.a, b: $0.calibrator.b)
@@ -93,11 +95,29 @@ public struct ProfanityModel: Sendable {
         meanCoefficient = (0..<terms).map { j in folds.reduce(0) { $0 + $1.coef[j] } / Double(folds.count) }
     }
 
-    /// The tokens of `text` that are in the vocabulary, with their term index and span.
+    /// The tokens of `scalars` that are in the vocabulary, with their term index and span (scalar offsets).
     func vocabularyTokens<S: Collection>(_ scalars: S) -> [(term: Int, start: Int, end: Int)] where S.Element == Unicode.Scalar {
-        tokenizer.tokens(scalars).compactMap { token in
+        if scalars.allSatisfy(\.isASCII) { return asciiVocabularyTokens(scalars.map { UInt8($0.value) }) }
+        return tokenizer.tokens(scalars).compactMap { token in
             vocabulary[token.text].map { (term: $0, start: token.start, end: token.end) }
         }
+    }
+
+    /// The same for a string; ASCII text is tokenized straight from its UTF-8 bytes (byte = scalar offset).
+    func vocabularyTokens(_ text: String) -> [(term: Int, start: Int, end: Int)] {
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? asciiVocabularyTokens(bytes) : nil
+        }
+        if let ascii, let tokens = ascii { return tokens }
+        return vocabularyTokens(text.unicodeScalars)
+    }
+
+    private func asciiVocabularyTokens<C: Collection>(_ codes: C) -> [(term: Int, start: Int, end: Int)] where C.Element == UInt8, C.Index == Int {
+        var out: [(term: Int, start: Int, end: Int)] = []
+        tokenizer.forEachASCIIToken(codes) { token, start, end in
+            if let term = table.column(of: token) { out.append((term, start, end)) }
+        }
+        return out
     }
 
     /// Per-fold decision values w·x + b for the vocabulary tokens `terms`.
@@ -122,7 +142,7 @@ public struct ProfanityModel: Sendable {
     }
 
     /// Probability that `text` is offensive (`profanity_check.predict_prob`).
-    public func probability(_ text: String) -> Double { probability(text.unicodeScalars) }
+    public func probability(_ text: String) -> Double { probability(terms: vocabularyTokens(text).map(\.term)) }
 
     func probability(terms: [Int]) -> Double {
         let decisions = decisionValues(terms: terms)

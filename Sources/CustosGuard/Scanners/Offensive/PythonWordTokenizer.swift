@@ -37,9 +37,7 @@ struct PythonWordTokenizer: Sendable {
 
     /// The tokens of `scalars` (lowercased first, as scikit-learn does), with spans into `scalars`.
     func tokens<S: Collection>(_ scalars: S) -> [Token] where S.Element == Unicode.Scalar {
-        let array = Array(scalars)
-        if array.allSatisfy(\.isASCII) { return asciiTokens(array) }
-        let lowered = lower(array)
+        let lowered = lower(Array(scalars))
         var out: [Token] = []
         var k = 0
         while k < lowered.count {
@@ -56,23 +54,24 @@ struct PythonWordTokenizer: Sendable {
         return out
     }
 
-    /// The same for ASCII text, without the intermediate lowercase copy.
-    private func asciiTokens(_ scalars: [Unicode.Scalar]) -> [Token] {
-        var out: [Token] = []
+    /// The same for ASCII text, without the intermediate lowercase copy or token strings: `body` gets each
+    /// token's lowercased bytes and span.
+    func forEachASCIIToken<C: Collection>(_ codes: C, _ body: (ArraySlice<UInt8>, Int, Int) -> Void) where C.Element == UInt8, C.Index == Int {
         var buffer: [UInt8] = []
-        var k = 0
-        while k < scalars.count {
-            guard isWord(scalars[k].value) else { k += 1; continue }
+        buffer.reserveCapacity(64)
+        var k = codes.startIndex
+        let end = codes.endIndex
+        while k < end {
+            guard isWord(UInt32(codes[k])) else { k += 1; continue }
             let start = k
             buffer.removeAll(keepingCapacity: true)
-            while k < scalars.count, isWord(scalars[k].value) {
-                let v = UInt8(scalars[k].value)
+            while k < end, isWord(UInt32(codes[k])) {
+                let v = codes[k]
                 buffer.append(v >= 0x41 && v <= 0x5A ? v + 0x20 : v)
                 k += 1
             }
-            if k - start >= 2 { out.append(Token(text: String(decoding: buffer, as: UTF8.self), start: start, end: k)) }
+            if k - start >= 2 { body(buffer[...], start - codes.startIndex, k - codes.startIndex) }
         }
-        return out
     }
 
     /// Python's `str.lower()` of `scalars`, each output scalar tagged with the index of its source scalar.
