@@ -26,7 +26,7 @@ struct ScannerSelection: ParsableArguments {
     func make() throws -> any CustosGuard.Scanner {
         let registry = ScannerRegistry.builtIn
         guard registry.contains(scanner) else {
-            throw CustosError(.usage, "unknown scanner '\(scanner)' (known: \(registry.names.joined(separator: ", ")))")
+            throw CustosError(.usage, registry.unknownScannerMessage(scanner))
         }
         var options = ScannerOptions()
         if let policy {

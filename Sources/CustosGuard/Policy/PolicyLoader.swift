@@ -57,7 +57,7 @@ public enum PolicyLoader {
             guard let nameNode = fields["scanner"] else { throw reader.error("a scanner entry needs 'scanner: NAME'", entry) }
             let name = try reader.scalar(nameNode, what: "scanner")
             guard registry.contains(name) else {
-                throw reader.error("unknown scanner '\(name)' (known: \(registry.names.joined(separator: ", ")))", nameNode)
+                throw reader.error(registry.unknownScannerMessage(name), nameNode)
             }
             var action = GuardAction.block
             if let node = fields["action"] {

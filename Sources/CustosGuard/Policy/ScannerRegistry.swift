@@ -53,6 +53,15 @@ public struct ScannerRegistry: Sendable {
         return copy
     }
 
+    /// The error message for a name this registry does not know, listing the known ones.
+    public func unknownScannerMessage(_ name: String) -> String {
+        var message = "unknown scanner '\(name)' (known: \(names.joined(separator: ", ")))"
+        if name == "pii" {
+            message += "; pii needs the CustosPrivacy PII analyzer, which this build does not register yet"
+        }
+        return message
+    }
+
     /// Whether `name` is known.
     public func contains(_ name: String) -> Bool { factories[name] != nil }
 
@@ -62,7 +71,7 @@ public struct ScannerRegistry: Sendable {
     /// Builds the scanner `name` with `options`.
     public func make(_ name: String, options: ScannerOptions = ScannerOptions(), environment: ScannerEnvironment) throws -> any Scanner {
         guard let factory = factories[name] else {
-            throw CustosError(.usage, "unknown scanner '\(name)' (known: \(names.joined(separator: ", ")))")
+            throw CustosError(.usage, unknownScannerMessage(name))
         }
         return try factory(options, environment)
     }
@@ -71,7 +80,7 @@ public struct ScannerRegistry: Sendable {
     func validate(_ policy: Policy) throws {
         for spec in policy.input + policy.output {
             guard contains(spec.scanner) else {
-                throw CustosError(.invalidInput, "unknown scanner '\(spec.scanner)'", at: spec.options.location(nil))
+                throw CustosError(.invalidInput, unknownScannerMessage(spec.scanner), at: spec.options.location(nil))
             }
             try BuiltInScanners.validateOptions(spec)
         }
