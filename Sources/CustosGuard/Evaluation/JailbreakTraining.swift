@@ -124,7 +124,8 @@ public enum JailbreakTraining {
         let threshold = chooseThreshold(outOfFold, labels, harmful: harmful)
         let metrics = BinaryMetrics(scores: outOfFold, labels: labels, threshold: threshold)
         func auc(_ subset: [Int]) -> Double? { ROC.auc(scores: subset.map { outOfFold[$0] }, labels: subset.map { labels[$0] }) }
-        let lengths = examples.map { $0.text.count }
+        // Lengths in Unicode scalars, as Python's len() (the dev set's `chars`).
+        let lengths = examples.map { $0.text.unicodeScalars.count }
         let medium = rows.indices.filter { mediumLengths.contains(lengths[$0]) }
         let short = rows.indices.filter { lengths[$0] < shortLength }
         let report = Report(
