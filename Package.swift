@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "CustosFairness", targets: ["CustosFairness"]),
         .library(name: "CustosAudit", targets: ["CustosAudit"]),
         .library(name: "CustosPrivacy", targets: ["CustosPrivacy"]),
+        .library(name: "CustosGuard", targets: ["CustosGuard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // Exact integer arithmetic for the DP samplers (6.0.1 is the version available here).
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        // YAML policies for CustosGuard (6.2.2 is the version available here).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -72,17 +75,29 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
+        // ICU's confusable skeletons (UTS #39) and NFKC for the guard's text normalizer, from Debian's libicu-dev
+        // behind a C shim (ICU's headers clash with Foundation's private ICU copy when imported into Swift).
+        .target(
+            name: "CICUShim",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]),
+        .target(
+            name: "CustosGuard",
+            dependencies: [
+                "CustosCore", "CustosReport", "CustosML", "CICUShim", .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources/profanity_model.json"), .copy("Resources/jailbreak_head.json")],
+            swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
                 "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CustosGuard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
-                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
+                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -109,6 +124,10 @@ let package = Package(
         .testTarget(
             name: "CustosPrivacyTests",
             dependencies: ["CustosCore", "CustosPrivacy", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CustosGuardTests",
+            dependencies: ["CustosCore", "CustosML", "CustosGuard"],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(

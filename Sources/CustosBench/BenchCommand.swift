@@ -9,7 +9,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "custos-bench",
         abstract: "Benchmarks against the Python peers (run `scripts/bench-setup` first; build with -c release).",
-        subcommands: [FairnessAuditBench.self, EncoderBench.self, AuditBench.self, DPBench.self, MitigationBench.self])
+        subcommands: [
+            FairnessAuditBench.self, EncoderBench.self, AuditBench.self, DPBench.self, MitigationBench.self, GuardBench.self,
+        ])
 }
 
 /// Shared benchmark flags.

@@ -1,0 +1,88 @@
+import CustosCore
+import CustosML
+import Foundation
+
+/// Shared, lazily loaded resources scanner factories need (the MiniLM embedder).
+public final class ScannerEnvironment: @unchecked Sendable {
+    // @unchecked: `embedderResult` is only touched under `lock`.
+    /// Where assets are.
+    public let home: CustosHome
+    private let lock = NSLock()
+    private var embedderResult: Result<Embedder, CustosError>?
+
+    /// An environment reading assets from `home`.
+    public init(home: CustosHome = CustosHome()) {
+        self.home = home
+    }
+
+    /// The MiniLM embedder, loaded on first use.
+    public func embedder() throws -> Embedder {
+        lock.lock()
+        defer { lock.unlock() }
+        if let embedderResult { return try embedderResult.get() }
+        let result = Result { try Embedder(home: home) }.mapError { $0 as? CustosError ?? CustosError(.missingAsset, "\($0)") }
+        embedderResult = result
+        return try result.get()
+    }
+}
+
+/// Scanner names and how to build each from its policy options.
+public struct ScannerRegistry: Sendable {
+    /// Builds a scanner from its options.
+    public typealias Factory = @Sendable (ScannerOptions, ScannerEnvironment) throws -> any Scanner
+
+    private var factories: [String: Factory]
+
+    /// An empty registry.
+    public init() {
+        factories = [:]
+    }
+
+    /// The built-in scanners. `pii` is not among them: a scanner wrapping the CustosPrivacy analyzer is added
+    /// with `registering("pii", ...)`.
+    public static let builtIn: ScannerRegistry = {
+        var registry = ScannerRegistry()
+        for (name, factory) in BuiltInScanners.factories { registry.factories[name] = factory }
+        return registry
+    }()
+
+    /// This registry with `name` added or replaced.
+    public func registering(_ name: String, _ factory: @escaping Factory) -> ScannerRegistry {
+        var copy = self
+        copy.factories[name] = factory
+        return copy
+    }
+
+    /// The error message for a name this registry does not know, listing the known ones.
+    public func unknownScannerMessage(_ name: String) -> String {
+        var message = "unknown scanner '\(name)' (known: \(names.joined(separator: ", ")))"
+        if name == "pii" {
+            message += "; pii needs the CustosPrivacy PII analyzer, which this build does not register yet"
+        }
+        return message
+    }
+
+    /// Whether `name` is known.
+    public func contains(_ name: String) -> Bool { factories[name] != nil }
+
+    /// Known names, sorted.
+    public var names: [String] { factories.keys.sorted() }
+
+    /// Builds the scanner `name` with `options`.
+    public func make(_ name: String, options: ScannerOptions = ScannerOptions(), environment: ScannerEnvironment) throws -> any Scanner {
+        guard let factory = factories[name] else {
+            throw CustosError(.usage, unknownScannerMessage(name))
+        }
+        return try factory(options, environment)
+    }
+
+    /// Checks every scanner's options without loading models (option errors carry their policy line).
+    func validate(_ policy: Policy) throws {
+        for spec in policy.input + policy.output {
+            guard contains(spec.scanner) else {
+                throw CustosError(.invalidInput, unknownScannerMessage(spec.scanner), at: spec.options.location(nil))
+            }
+            try BuiltInScanners.validateOptions(spec)
+        }
+    }
+}

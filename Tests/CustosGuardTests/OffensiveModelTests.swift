@@ -1,0 +1,42 @@
+import CustosGuard
+import Foundation
+import Testing
+
+/// One line of `profanity_golden_dev.jsonl`.
+private struct GoldenLine: Decodable {
+    var id: String
+    var text: String
+    var expected_prob: Double
+    var expected_label: Int
+}
+
+@Suite("Offensive-language model")
+struct OffensiveModelTests {
+    @Test("probabilities equal profanity_check.predict_prob to 1e-9 on the 500 golden texts")
+    func goldenProbabilities() throws {
+        let model = try ProfanityModel.bundled()
+        let golden = try GuardFixtures.lines("profanity_golden_dev.jsonl", as: GoldenLine.self)
+        #expect(golden.count == 500)
+        var worst = 0.0
+        for line in golden {
+            let p = model.probability(line.text)
+            worst = max(worst, abs(p - line.expected_prob))
+            #expect(abs(p - line.expected_prob) <= 1e-9, "\(line.id)")
+            #expect((p > 0.5 ? 1 : 0) == line.expected_label, "\(line.id)")
+        }
+        #expect(worst <= 1e-9)
+    }
+
+    @Test("the scanner catches evasions of an offensive sentence and reports the word's span")
+    func scannerFoldsEvasions() throws {
+        let scanner = try OffensiveScanner()
+        let clean = try scanner.scan(ScanInput("you are a fucking idiot"))
+        #expect(clean.score > 0.9)
+        #expect(clean.findings.contains { $0.start == 10 && $0.end == 17 })
+        for perturbation in Perturbation.allCases {
+            let text = perturbation.apply("you are a fucking idiot")
+            #expect(try scanner.scan(ScanInput(text)).score > 0.5, "\(perturbation): \(text)")
+        }
+        #expect(try scanner.scan(ScanInput("have a lovely afternoon")).score < 0.5)
+    }
+}
