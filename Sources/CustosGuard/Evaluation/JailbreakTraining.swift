@@ -117,7 +117,7 @@ public enum JailbreakTraining {
         for k in 0..<folds {
             progress("fold \(k + 1) of \(folds)")
             let train = rows.indices.filter { fold[$0] != k }
-            let model = try LogisticRegression.fit(train.map { rows[$0] }, train.map { labels[$0] }, l2: l2)
+            let model = try IRLSLogisticRegression.fit(train.map { rows[$0] }, train.map { labels[$0] }, l2: l2)
             for i in rows.indices where fold[i] == k { outOfFold[i] = model.probability(rows[i]) }
         }
         let harmful = examples.indices.filter { examples[$0].family == "plain_harmful_request" }
@@ -134,7 +134,7 @@ public enum JailbreakTraining {
             harmfulFPR: fpr(harmful.map { outOfFold[$0] }, threshold), nHarmful: harmful.count, threshold: threshold,
             perFile: perFile(files, outOfFold, labels, threshold))
         progress("fitting the final head")
-        let model = try LogisticRegression.fit(rows, labels, l2: l2)
+        let model = try IRLSLogisticRegression.fit(rows, labels, l2: l2)
         var cv: [String: Double] = ["f1": report.f1, "precision": report.precision, "recall": report.recall, "auc": report.auc,
                                     "harmful_fpr": report.harmfulFPR]
         cv["auc_200_1500"] = report.aucMedium

@@ -10,7 +10,7 @@ public struct JailbreakHead: Sendable, Codable, Equatable {
     /// Names of the interpretable features appended to the embedding.
     public var features: [String]
     /// The fitted model (384 embedding weights, then one per feature).
-    public var model: LogisticRegression
+    public var model: IRLSLogisticRegression
     /// Decision threshold on the probability.
     public var threshold: Double
     /// Training files with their SHA-256 and row counts.

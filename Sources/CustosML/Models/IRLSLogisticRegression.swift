@@ -3,7 +3,7 @@ import Foundation
 
 /// L2-regularized binary logistic regression fitted by Newton's method (IRLS), deterministic and exact to the
 /// solver's tolerance: p(y = 1 | x) = 1 / (1 + exp(-(w·x + b))). The intercept is not penalized.
-public struct LogisticRegression: Sendable, Codable, Equatable {
+public struct IRLSLogisticRegression: Sendable, Codable, Equatable {
     /// Feature weights.
     public var weights: [Double]
     /// Intercept.
@@ -29,7 +29,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     /// `tolerance` or `maxIterations` is reached.
     public static func fit(
         _ x: [[Double]], _ y: [Bool], l2: Double = 1, maxIterations: Int = 50, tolerance: Double = 1e-8
-    ) throws -> LogisticRegression {
+    ) throws -> IRLSLogisticRegression {
         guard !x.isEmpty, x.count == y.count else {
             throw CustosError(.invalidInput, "logistic regression needs as many labels as rows, and at least one row")
         }
@@ -68,7 +68,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
             }
             if largest < tolerance { break }
         }
-        return LogisticRegression(weights: Array(theta[0..<d]), bias: theta[d])
+        return IRLSLogisticRegression(weights: Array(theta[0..<d]), bias: theta[d])
     }
 
     /// Solves A·s = b for a symmetric positive definite A (row-major n×n) by Cholesky factorization.
