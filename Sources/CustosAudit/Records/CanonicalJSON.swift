@@ -80,7 +80,8 @@ public enum CanonicalJSON {
         // Swift's description is the shortest round-trip digit string. Without an exponent it is already
         // the ECMAScript form (Swift uses exponents outside [1e-4, 2^53), ECMAScript outside [1e-6, 1e21)).
         let description = d.description
-        if !description.utf8.contains(UInt8(ascii: "e")) { return description }
+        // Integral values print with ".0" (e.g. 2^53 as "9007199254740992.0") and take the slow path.
+        if !description.utf8.contains(UInt8(ascii: "e")) && !description.hasSuffix(".0") { return description }
         // Otherwise re-lay the digits out the ECMAScript way.
         let negative = d < 0
         let text = abs(d).description
