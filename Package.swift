@@ -72,7 +72,8 @@ let package = Package(
             name: "CustosPrivacy",
             dependencies: [
                 "CustosCore", "CustosSQLite", .product(name: "BigInt", package: "BigInt"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
         // ICU's confusable skeletons (UTS #39) and NFKC for the guard's text normalizer, from Debian's libicu-dev

@@ -1,0 +1,165 @@
+import CustosCore
+import Foundation
+
+/// Name and place lists for PERSON and LOCATION, built from the locale data of the `faker` package archive
+/// (fetched by setup as the `faker-locales` asset): first and last names, cities, regions, street suffixes and
+/// prefixes, and the parts faker composes city names from (`North` + first name, last name + `-ville`).
+///
+/// The provider files are Python source; `Gazetteer.build(fakerRoot:)` reads the string literals of the
+/// relevant class attributes (`first_names_female = ("Mary", …)`, `OrderedDict((("Mary", 0.02), …))`) without
+/// running Python. Building from the archive's ~140 provider files takes tens of milliseconds.
+public struct Gazetteer: Sendable, Equatable {
+    /// Given names, every locale.
+    public var firstNames: Set<String> = []
+    /// Family names, every locale.
+    public var lastNames: Set<String> = []
+    /// City, town, district and region names.
+    public var places: Set<String> = []
+    /// Words composing city names: `North`, `Port`, `Saint` (before) and `ville`, `fort`, `side` (after).
+    public var cityPrefixes: Set<String> = []
+    /// See `cityPrefixes`.
+    public var citySuffixes: [String] = []
+    /// Street-type words after the name (`Street`, `Ridge`, `Motorway`, `straße`, `str.`).
+    public var streetSuffixes: Set<String> = []
+    /// Street-type words before the name (`rue`, `chemin`, `avenue`, `via`).
+    public var streetPrefixes: Set<String> = []
+    /// State and province abbreviations (`CO`, `NJ`).
+    public var regionCodes: Set<String> = []
+
+    /// An empty gazetteer (recognizes nothing).
+    public init() {}
+
+    static var attributes: [(prefix: String, keyPath: WritableKeyPath<Gazetteer, Set<String>>)] {
+        [
+        ("first_names", \.firstNames), ("first_romanized_names", \.firstNames), ("middle_names", \.firstNames),
+        ("last_names", \.lastNames), ("last_romanized_names", \.lastNames),
+        ("cities", \.places), ("city_names", \.places), ("towns", \.places), ("states", \.places),
+        ("provinces", \.places), ("regions", \.places), ("prefectures", \.places), ("wards", \.places),
+        ("districts", \.places), ("counties", \.places), ("villages", \.places), ("cantons", \.places),
+        ("city_prefixes", \.cityPrefixes),
+        ("street_suffixes", \.streetSuffixes), ("street_prefixes", \.streetPrefixes),
+        ("states_abbr", \.regionCodes), ("provinces_abbr", \.regionCodes),
+        ]
+    }
+
+    /// Builds the gazetteer from an unpacked faker archive (`…/faker/providers`).
+    public static func build(fakerProviders root: String) throws -> Gazetteer {
+        var g = Gazetteer()
+        var suffixes = Set<String>()
+        let fm = FileManager.default
+        for kind in ["person", "address"] {
+            let dir = (root as NSString).appendingPathComponent(kind)
+            guard let locales = try? fm.contentsOfDirectory(atPath: dir) else {
+                throw CustosError(.missingAsset, "faker's \(kind) providers are missing; run the setup command",
+                                  at: SourceLocation(file: dir))
+            }
+            for locale in locales.sorted() {
+                let file = (dir as NSString).appendingPathComponent(locale + "/__init__.py")
+                guard fm.fileExists(atPath: file) else { continue }
+                let source = try FileInput.readText(file, limit: 16 << 20)
+                for (name, literals) in PythonLiterals.classAttributes(source) {
+                    if name.hasPrefix("city_suffixes") { suffixes.formUnion(literals); continue }
+                    guard let target = attributes.first(where: { name.hasPrefix($0.prefix) }) else { continue }
+                    g[keyPath: target.keyPath].formUnion(literals.filter { !$0.isEmpty && !$0.contains("{") && !$0.contains("#") })
+                }
+            }
+        }
+        g.citySuffixes = suffixes.filter { !$0.isEmpty }.sorted { ($0.count, $0) > ($1.count, $1) }
+        g.regionCodes = g.regionCodes.filter { $0.count <= 3 }
+        return g
+    }
+
+    /// The gazetteer from the `faker-locales` asset under a Custos home.
+    public static func load(home: CustosHome) throws -> Gazetteer {
+        let marker = try home.require(asset: "faker-locales", file: "faker/providers/person/en_US/__init__.py")
+        let providers = ((((marker as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent as NSString)
+            .deletingLastPathComponent)
+        return try build(fakerProviders: providers)
+    }
+
+    /// Whether a word is a given or family name.
+    func isName(_ word: String) -> Bool { firstNames.contains(word) || lastNames.contains(word) }
+
+    /// Whether a single word is a composed city name: a name followed by a city suffix (`Millerside`,
+    /// `Wilkinsonfort`, `Natashaland`).
+    func isComposedCity(_ word: String) -> Bool {
+        if places.contains(word) { return true }
+        for suffix in citySuffixes where word.count > suffix.count + 1 && word.hasSuffix(suffix) {
+            if isName(String(word.dropLast(suffix.count))) { return true }
+        }
+        return false
+    }
+}
+
+/// Reads the string literals assigned to class attributes in Python source (no evaluation).
+enum PythonLiterals {
+    /// `(attribute, literals)` for each `    name = <expression>` at class level (four-space indent).
+    static func classAttributes(_ source: String) -> [(String, [String])] {
+        let v = Array(source.unicodeScalars)
+        var out: [(String, [String])] = []
+        var i = 0
+        while i < v.count {
+            // At the start of a line with exactly four spaces of indent and an identifier.
+            let lineStart = i
+            var spaces = 0
+            while i < v.count && v[i] == " " { spaces += 1; i += 1 }
+            let nameStart = i
+            while i < v.count && (v[i].properties.isAlphabetic || v[i] == "_" || ("0"..."9").contains(v[i])) { i += 1 }
+            let name = String(String.UnicodeScalarView(v[nameStart..<i]))
+            var j = i
+            while j < v.count && v[j] == " " { j += 1 }
+            if spaces == 4, !name.isEmpty, j + 1 < v.count, v[j] == "=", v[j + 1] != "=" {
+                let (literals, end) = expression(v, from: j + 1)
+                out.append((name, literals))
+                i = end
+            }
+            while i < v.count && v[i] != "\n" { i += 1 }
+            i += 1
+            if i <= lineStart { i = lineStart + 1 }
+        }
+        return out
+    }
+
+    /// The string literals of the expression starting at `from`, up to the end of its bracketed extent.
+    static func expression(_ v: [Unicode.Scalar], from: Int) -> ([String], Int) {
+        var literals: [String] = []
+        var depth = 0
+        var i = from
+        while i < v.count {
+            let c = v[i]
+            if c == "\"" || c == "'" {
+                let (literal, end) = string(v, from: i)
+                literals.append(literal)
+                i = end
+                continue
+            }
+            if c == "#" { while i < v.count && v[i] != "\n" { i += 1 }; continue }
+            if c == "(" || c == "[" || c == "{" { depth += 1 }
+            if c == ")" || c == "]" || c == "}" { depth -= 1 }
+            if c == "\n" && depth <= 0 { return (literals, i) }
+            i += 1
+        }
+        return (literals, i)
+    }
+
+    /// A single- or double-quoted literal (no triple quotes in the data files) with simple escapes.
+    static func string(_ v: [Unicode.Scalar], from: Int) -> (String, Int) {
+        let quote = v[from]
+        var out = String.UnicodeScalarView()
+        var i = from + 1
+        while i < v.count && v[i] != quote && v[i] != "\n" {
+            if v[i] == "\\" && i + 1 < v.count {
+                i += 1
+                switch v[i] {
+                case "n": out.append("\n")
+                case "t": out.append("\t")
+                default: out.append(v[i])
+                }
+            } else {
+                out.append(v[i])
+            }
+            i += 1
+        }
+        return (String(out), i + 1)
+    }
+}

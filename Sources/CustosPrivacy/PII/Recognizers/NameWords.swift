@@ -1,0 +1,123 @@
+/// Words of Latin-script text for the gazetteer recognizers: runs of letters and combining marks, with inner
+/// apostrophes and hyphens (`O'Neil`, `Jean-Luc`, `Müller-Lüdenscheidt`).
+struct Word {
+    var range: Range<Int>
+    var text: String
+    /// First letter upper-case and not the whole word in capitals (unless it has at most two letters).
+    var isCapitalized: Bool
+}
+
+enum NameWords {
+    static func words(_ text: ScalarText) -> [Word] {
+        let v = text.values
+        var out: [Word] = []
+        var i = 0
+        while i < v.count {
+            guard Scalars.isLetter(v[i]), !Scalars.isCJK(v[i]) else { i += 1; continue }
+            let start = i
+            while i < v.count {
+                if Scalars.isWordChar(v[i]) && !Scalars.isCJK(v[i]) && !Scalars.isDigit(v[i]) {
+                    i += 1
+                } else if (v[i] == 39 || v[i] == 45 || v[i] == 0x2019) && i + 1 < v.count && Scalars.isLetter(v[i + 1]) && !Scalars.isCJK(v[i + 1]) {
+                    i += 1
+                } else {
+                    break
+                }
+            }
+            let first = v[start]
+            let upperCount = v[start..<i].filter(Scalars.isUppercaseLetter).count
+            let capitalized = Scalars.isUppercaseLetter(first) && (upperCount < i - start || i - start <= 2)
+            out.append(Word(range: start..<i, text: text.string(start..<i), isCapitalized: capitalized))
+        }
+        return out
+    }
+
+    /// Whether only a single space (or a no-break space) separates two words.
+    static func adjacent(_ a: Word, _ b: Word, _ v: [UInt32]) -> Bool {
+        b.range.lowerBound == a.range.upperBound + 1 && (v[a.range.upperBound] == 32 || v[a.range.upperBound] == 0xA0)
+    }
+}
+
+/// PERSON from the gazetteer: two or three capitalized words, adjacent, that are known given or family names in
+/// either order (`Linda Brown`, `Dương Jane`, `Adèle Blondel`), or a known given name followed by a
+/// capitalized word (weak: needs a context word such as `name`, `dear`, `Mr`); in Chinese, Japanese and Korean
+/// text, a known family name directly followed (or after one space) by a known given name (`西村 智也`, `이영미`).
+public struct PersonRecognizer: Recognizer {
+    public let name = "person"
+    public let entities: [EntityType] = [.person]
+    public let contextWords = [
+        "name", "named", "mr", "mrs", "ms", "miss", "dr", "dear", "hi", "hello", "patient", "customer", "client",
+        "user", "employee", "by", "from", "contact", "signed", "regards", "verified", "cc", "attn", "manager",
+        "agent", "applicant", "holder", "owner", "tenant", "herr", "frau", "monsieur", "madame", "sr", "sra",
+    ]
+    /// The names.
+    public let gazetteer: Gazetteer
+    /// Score when every word is a known name.
+    public var score = 0.85
+    /// Score when only the given name is known.
+    public var weakScore = 0.4
+
+    public init(gazetteer: Gazetteer) { self.gazetteer = gazetteer }
+
+    public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
+        let v = text.values
+        let words = NameWords.words(text)
+        var k = 0
+        while k + 1 < words.count {
+            let a = words[k]
+            guard a.isCapitalized, gazetteer.isName(a.text), NameWords.adjacent(a, words[k + 1], v), words[k + 1].isCapitalized else {
+                k += 1
+                continue
+            }
+            var last = k + 1
+            if k + 2 < words.count, words[k + 2].isCapitalized, NameWords.adjacent(words[k + 1], words[k + 2], v),
+               gazetteer.firstNames.contains(words[k + 1].text), gazetteer.lastNames.contains(words[k + 2].text) {
+                last = k + 2
+            }
+            let b = words[last]
+            let known = gazetteer.isName(b.text)
+            let s: Double
+            if known {
+                s = score
+            } else if gazetteer.firstNames.contains(a.text), b.text.count >= 2 {
+                s = weakScore
+            } else {
+                k += 1
+                continue
+            }
+            spans.append(EntitySpan(start: a.range.lowerBound, end: b.range.upperBound, type: .person, score: s, recognizer: name))
+            k = last + 1
+        }
+        recognizeCJK(text, into: &spans)
+    }
+
+    func recognizeCJK(_ text: ScalarText, into spans: inout [EntitySpan]) {
+        let v = text.values
+        var i = 0
+        while i < v.count {
+            guard Scalars.isCJK(v[i]) else { i += 1; continue }
+            if let lastEnd = longest(in: gazetteer.lastNames, v, at: i, maxLength: 2) {
+                var j = lastEnd
+                if j < v.count && v[j] == 32 { j += 1 }
+                if let end = longest(in: gazetteer.firstNames, v, at: j, maxLength: 3), j < v.count, Scalars.isCJK(v[j]) {
+                    spans.append(EntitySpan(start: i, end: end, type: .person, score: score, recognizer: name))
+                    i = end
+                    continue
+                }
+            }
+            i += 1
+        }
+    }
+
+    /// The end of the longest gazetteer entry of CJK characters starting at `start`.
+    func longest(in set: Set<String>, _ v: [UInt32], at start: Int, maxLength: Int) -> Int? {
+        var best: Int?
+        var length = 1
+        while length <= maxLength && start + length <= v.count && Scalars.isCJK(v[start + length - 1]) {
+            let s = String(String.UnicodeScalarView(v[start..<(start + length)].compactMap(Unicode.Scalar.init)))
+            if set.contains(s) { best = start + length }
+            length += 1
+        }
+        return best
+    }
+}
