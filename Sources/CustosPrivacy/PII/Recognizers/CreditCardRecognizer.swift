@@ -1,6 +1,6 @@
 /// CREDIT_CARD: 12–19 digits, contiguous or grouped by single spaces or dashes (one kind per number), that pass
 /// the Luhn check and start with an issuer's prefix of the right length (Visa, Mastercard incl. the 2-series,
-/// American Express, Discover, Diners Club, JCB, UnionPay, Maestro). Luhn-failing look-alikes and numbers
+/// American Express, Discover, Diners Club, JCB (35), UnionPay, Maestro). Luhn-failing look-alikes and numbers
 /// glued to other digits are rejected; a number after `+` is a phone number, not a card.
 public struct CreditCardRecognizer: Recognizer {
     public let name = "credit_card"
@@ -41,7 +41,9 @@ public struct CreditCardRecognizer: Recognizer {
                 spans.append(EntitySpan(start: found.lowerBound, end: found.upperBound, type: .creditCard, score: score, recognizer: name))
                 i = found.upperBound
             } else {
-                i = run.groups[0].upperBound
+                // A run that is not a card as a whole is not searched for a card inside it: a Luhn-failing
+                // number's last 12 digits often pass by chance.
+                i = run.groups[run.groups.count - 1].upperBound
             }
         }
     }
@@ -65,7 +67,9 @@ public struct CreditCardRecognizer: Recognizer {
             if (300...305).contains(prefix(3)) || p2 == 36 || p2 == 38 || p2 == 39 || prefix(4) == 3095 {
                 return (14...19).contains(n)  // Diners Club
             }
-            if (3528...3589).contains(prefix(4)) { return (16...19).contains(n) }  // JCB
+            // JCB: 3528–3589 are issued; card generators (Faker among them) use the whole 35 range, and Luhn
+            // still applies, so 35 is accepted.
+            if p2 == 35 { return (16...19).contains(n) }
             return false
         case 6:
             let p2 = prefix(2)

@@ -19,6 +19,8 @@ public struct Gazetteer: Sendable, Equatable {
     public var cityPrefixes: Set<String> = []
     /// See `cityPrefixes`.
     public var citySuffixes: [String] = []
+    /// Single-character place suffixes of Chinese and Japanese (`市`, `县`, `区`).
+    public var cjkPlaceSuffixes: Set<String> = []
     /// Street-type words after the name (`Street`, `Ridge`, `Motorway`, `straße`, `str.`).
     public var streetSuffixes: Set<String> = []
     /// Street-type words before the name (`rue`, `chemin`, `avenue`, `via`).
@@ -32,7 +34,8 @@ public struct Gazetteer: Sendable, Equatable {
     static var attributes: [(prefix: String, keyPath: WritableKeyPath<Gazetteer, Set<String>>)] {
         [
         ("first_names", \.firstNames), ("first_romanized_names", \.firstNames), ("middle_names", \.firstNames),
-        ("last_names", \.lastNames), ("last_romanized_names", \.lastNames),
+        ("first_name_female_pairs", \.firstNames), ("first_name_male_pairs", \.firstNames),
+        ("last_names", \.lastNames), ("last_romanized_names", \.lastNames), ("last_name_pairs", \.lastNames),
         ("cities", \.places), ("city_names", \.places), ("towns", \.places), ("states", \.places),
         ("provinces", \.places), ("regions", \.places), ("prefectures", \.places), ("wards", \.places),
         ("districts", \.places), ("counties", \.places), ("villages", \.places), ("cantons", \.places),
@@ -59,13 +62,24 @@ public struct Gazetteer: Sendable, Equatable {
                 let source = try FileInput.readText(file, limit: 16 << 20)
                 for (name, literals) in PythonLiterals.classAttributes(source) {
                     if name.hasPrefix("city_suffixes") { suffixes.formUnion(literals); continue }
-                    guard let target = attributes.first(where: { name.hasPrefix($0.prefix) }) else { continue }
+                    // The longest matching prefix decides: `states_abbr` is a region code, not a place.
+                    guard let target = attributes.filter({ name.hasPrefix($0.prefix) }).max(by: { $0.prefix.count < $1.prefix.count })
+                    else { continue }
                     g[keyPath: target.keyPath].formUnion(literals.filter { !$0.isEmpty && !$0.contains("{") && !$0.contains("#") })
                 }
             }
         }
-        g.citySuffixes = suffixes.filter { !$0.isEmpty }.sorted { ($0.count, $0) > ($1.count, $1) }
+        // Suffixes of three letters or more (`ton`, `ville`, `chester`): shorter ones make ordinary names look like
+        // cities. Places need three letters in scripts with spaces (two in CJK), and not all capitals (codes).
+        g.cjkPlaceSuffixes = suffixes.filter { $0.unicodeScalars.count == 1 && $0.unicodeScalars.allSatisfy { Scalars.isCJK($0.value) } }
+        g.citySuffixes = suffixes.filter { $0.count >= 3 && $0.unicodeScalars.allSatisfy { Scalars.isLower($0.value) } }
+            .sorted { ($0.count, $0) > ($1.count, $1) }
         g.regionCodes = g.regionCodes.filter { $0.count <= 3 }
+        g.places = g.places.filter { place in
+            let scalars = place.unicodeScalars.map(\.value)
+            if scalars.contains(where: Scalars.isCJK) { return scalars.count >= 2 }
+            return scalars.count >= 3 && scalars.contains(where: Scalars.isLower)
+        }
         return g
     }
 

@@ -5,8 +5,9 @@
 ///   building number, extended over the parts that follow it (secondary unit, city, region code, ZIP or
 ///   postcode) — score 0.85;
 /// - **place names**: gazetteer cities, towns and regions (longest match, up to three words; in CJK text, chained
-///   entries such as `川崎市宮前区`), and city names composed the way they are formed (`North Joshua`,
-///   `Port Troyfort`, `Millerside`) — score 0.6–0.75, raised by context words (`in`, `from`, `city`, …).
+///   entries such as `川崎市宮前区`, with a place suffix such as `县`), and city names composed the way they are formed
+///   (`North Joshua`, `Port Troyfort`, `Millerside`) — score 0.45 (one gazetteer word: needs a context word such as
+///   `in`, `from`, `city`) to 0.9.
 public struct LocationRecognizer: Recognizer {
     public let name = "location"
     public let entities: [EntityType] = [.location]
@@ -19,10 +20,14 @@ public struct LocationRecognizer: Recognizer {
     public let gazetteer: Gazetteer
     /// Score of a street address.
     public var addressScore = 0.85
-    /// Score of a composed city name with a prefix word.
-    public var prefixedCityScore = 0.75
-    /// Score of a single-word city or gazetteer place.
-    public var placeScore = 0.6
+    /// Score of a composed city name with a prefix word (`North Joshua`): above a two-word PERSON's.
+    public var prefixedCityScore = 0.9
+    /// Score of a gazetteer place of two or more words.
+    public var multiWordPlaceScore = 0.85
+    /// Score of a single word composed like a city name (`Millerside`).
+    public var composedCityScore = 0.6
+    /// Score of a single-word gazetteer place: many are also ordinary words (`Best`), so context must confirm it.
+    public var placeScore = 0.45
 
     public init(gazetteer: Gazetteer) { self.gazetteer = gazetteer }
 
@@ -39,7 +44,7 @@ public struct LocationRecognizer: Recognizer {
                 covered = end
                 continue
             }
-            guard w.isCapitalized else { continue }
+            guard w.isCapitalized || gazetteer.cityPrefixes.contains(w.text) else { continue }
             if let (end, s) = place(v, words, k) {
                 spans.append(EntitySpan(start: w.range.lowerBound, end: end, type: .location, score: s, recognizer: name))
                 covered = end
@@ -112,7 +117,7 @@ public struct LocationRecognizer: Recognizer {
 
     func germanStreetEnd(_ v: [UInt32], _ w: Word) -> Int? {
         for suffix in ["str.", "straße", "strasse", "weg", "gasse", "allee", "platz", "ring", "damm", "ufer", "chaussee"] {
-            if w.text.count > suffix.count + 1, w.text.hasSuffix(suffix.replacingOccurrences(of: ".", with: "")) {
+            if w.text.count > suffix.count + 1, w.text.lowercased().hasSuffix(suffix.replacingOccurrences(of: ".", with: "")) {
                 let end = w.range.upperBound
                 return suffix.hasSuffix(".") ? (end < v.count && v[end] == 46 ? end + 1 : nil) : end
             }
@@ -143,7 +148,7 @@ public struct LocationRecognizer: Recognizer {
             p += 1
             while p < v.count && Scalars.isDigit(v[p]) { p += 1 }
         }
-        if p < v.count && Scalars.isLower(v[p]) && (p + 1 == v.count || !Scalars.isLetter(v[p + 1])) { p += 1 }
+        if p < v.count && Scalars.isASCIILetter(v[p]) && (p + 1 == v.count || !Scalars.isLetter(v[p + 1])) { p += 1 }
         guard p == v.count || !Scalars.gluesToWord(v[p]) else { return nil }
         return (p, start)
     }
@@ -228,23 +233,25 @@ public struct LocationRecognizer: Recognizer {
     // MARK: place names
 
     func place(_ v: [UInt32], _ words: [Word], _ k: Int) -> (Int, Double)? {
-        // Longest gazetteer place of up to three adjacent words.
+        // Longest gazetteer place of up to five adjacent words; one word alone needs context.
         var best: (Int, Double)?
         var text = words[k].text
         var j = k
         while true {
-            if gazetteer.places.contains(text) { best = (words[j].range.upperBound, placeScore) }
-            guard j + 1 < words.count, j < k + 2, NameWords.adjacent(words[j], words[j + 1], v) else { break }
+            if gazetteer.places.contains(text) { best = (words[j].range.upperBound, j > k ? multiWordPlaceScore : placeScore) }
+            guard j + 1 < words.count, j < k + 4, NameWords.adjacent(words[j], words[j + 1], v) else { break }
             j += 1
             text += " " + words[j].text
         }
         if best != nil { return best }
         let w = words[k]
         if gazetteer.cityPrefixes.contains(w.text), k + 1 < words.count, NameWords.adjacent(w, words[k + 1], v), words[k + 1].isCapitalized,
-           gazetteer.isName(words[k + 1].text) || gazetteer.isComposedCity(words[k + 1].text) {
+           gazetteer.isName(words[k + 1].text) || gazetteer.isComposedCity(words[k + 1].text) || gazetteer.places.contains(words[k + 1].text) {
             return (words[k + 1].range.upperBound, prefixedCityScore)
         }
-        if gazetteer.isComposedCity(w.text) && !gazetteer.isName(w.text) { return (w.range.upperBound, placeScore) }
+        if gazetteer.isComposedCity(w.text) && !gazetteer.isName(w.text) && !gazetteer.places.contains(w.text) {
+            return (w.range.upperBound, composedCityScore)
+        }
         return nil
     }
 
@@ -255,8 +262,9 @@ public struct LocationRecognizer: Recognizer {
             guard Scalars.isCJK(v[i]) else { i += 1; continue }
             var end = i
             while let next = longestPlace(v, at: end) { end = next }
+            if end > i, end < v.count, let s = Unicode.Scalar(v[end]), gazetteer.cjkPlaceSuffixes.contains(String(s)) { end += 1 }
             if end > i {
-                spans.append(EntitySpan(start: i, end: end, type: .location, score: placeScore, recognizer: name))
+                spans.append(EntitySpan(start: i, end: end, type: .location, score: multiWordPlaceScore, recognizer: name))
                 i = end
             } else {
                 i += 1

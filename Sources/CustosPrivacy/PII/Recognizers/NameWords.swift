@@ -38,9 +38,11 @@ enum NameWords {
     }
 }
 
-/// PERSON from the gazetteer: two or three capitalized words, adjacent, that are known given or family names in
-/// either order (`Linda Brown`, `Dương Jane`, `Adèle Blondel`), or a known given name followed by a
-/// capitalized word (weak: needs a context word such as `name`, `dear`, `Mr`); in Chinese, Japanese and Korean
+/// PERSON from the gazetteer: two to four adjacent capitalized words that are known given or family names in
+/// either order (`Linda Brown`, `Dương Jane`, `Adèle Blondel`), possibly joined by particles (`Ana Clara da Rocha`,
+/// `María Del Carmen Iriarte`) — score 0.85; a known given name followed by an unknown capitalized word, or an
+/// unknown word followed by a known family name — score 0.4, so a context word (`name`, `dear`, `Mr`, `thanks`,
+/// `estimado`, …) must confirm it; in Chinese, Japanese and Korean
 /// text, a known family name directly followed (or after one space) by a known given name (`西村 智也`, `이영미`).
 public struct PersonRecognizer: Recognizer {
     public let name = "person"
@@ -49,6 +51,9 @@ public struct PersonRecognizer: Recognizer {
         "name", "named", "mr", "mrs", "ms", "miss", "dr", "dear", "hi", "hello", "patient", "customer", "client",
         "user", "employee", "by", "from", "contact", "signed", "regards", "verified", "cc", "attn", "manager",
         "agent", "applicant", "holder", "owner", "tenant", "herr", "frau", "monsieur", "madame", "sr", "sra",
+        "thanks", "thx", "thank", "estimado", "estimada", "querido", "querida", "hola", "liebe", "lieber", "cher", "chère",
+        "bonjour", "geehrte", "geehrter", "caro", "cara", "gentile", "ciao", "olá", "prezado", "prezada", "beste", "hallo",
+        "för", "pls", "please", "ask", "tell", "to", "with", "and", "met", "meet", "call", "emailed",
     ]
     /// The names.
     public let gazetteer: Gazetteer
@@ -59,34 +64,59 @@ public struct PersonRecognizer: Recognizer {
 
     public init(gazetteer: Gazetteer) { self.gazetteer = gazetteer }
 
+    /// Name particles that join given and family names (`Ana Clara da Rocha`, `María Del Carmen`).
+    static let particles: Set<String> = [
+        "da", "de", "del", "della", "di", "do", "dos", "das", "du", "van", "von", "der", "den", "le", "la", "y", "bin",
+        "al", "ten", "ter", "De", "Del", "Da", "Di", "Van", "Von", "Du", "Le", "La", "Dos", "Della",
+    ]
+
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
         let v = text.values
         let words = NameWords.words(text)
         var k = 0
         while k + 1 < words.count {
             let a = words[k]
-            guard a.isCapitalized, gazetteer.isName(a.text), NameWords.adjacent(a, words[k + 1], v), words[k + 1].isCapitalized else {
+            guard a.isCapitalized, !Self.particles.contains(a.text), NameWords.adjacent(a, words[k + 1], v) else {
                 k += 1
                 continue
             }
-            var last = k + 1
-            if k + 2 < words.count, words[k + 2].isCapitalized, NameWords.adjacent(words[k + 1], words[k + 2], v),
-               gazetteer.firstNames.contains(words[k + 1].text), gazetteer.lastNames.contains(words[k + 2].text) {
-                last = k + 2
+            // Extend over known names, particles followed by a capitalized word, and at most one unknown word.
+            var names = [k]
+            var sawParticle = false
+            var j = k + 1
+            while j < words.count && names.count < 4 && NameWords.adjacent(words[j - 1], words[j], v) {
+                let w = words[j]
+                if Self.particles.contains(w.text) {
+                    guard j + 1 < words.count, NameWords.adjacent(w, words[j + 1], v), words[j + 1].isCapitalized,
+                          !Self.particles.contains(words[j + 1].text) else { break }
+                    sawParticle = true
+                    names.append(j + 1)
+                    j += 2
+                    continue
+                }
+                guard w.isCapitalized else { break }
+                if gazetteer.isName(w.text) {
+                    names.append(j)
+                    j += 1
+                    continue
+                }
+                if names.count == 1 { names.append(j) }
+                break
             }
-            let b = words[last]
-            let known = gazetteer.isName(b.text)
+            guard names.count >= 2, let lastIndex = names.last else { k += 1; continue }
+            let texts = names.map { words[$0].text }
+            let known = texts.filter(gazetteer.isName).count
             let s: Double
-            if known {
+            if known == texts.count || (sawParticle && gazetteer.isName(texts[0])) {
                 s = score
-            } else if gazetteer.firstNames.contains(a.text), b.text.count >= 2 {
+            } else if gazetteer.firstNames.contains(texts[0]) || texts.dropFirst().contains(where: gazetteer.lastNames.contains) {
                 s = weakScore
             } else {
                 k += 1
                 continue
             }
-            spans.append(EntitySpan(start: a.range.lowerBound, end: b.range.upperBound, type: .person, score: s, recognizer: name))
-            k = last + 1
+            spans.append(EntitySpan(start: a.range.lowerBound, end: words[lastIndex].range.upperBound, type: .person, score: s, recognizer: name))
+            k = lastIndex + 1
         }
         recognizeCJK(text, into: &spans)
     }
