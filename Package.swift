@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "CustosAudit", targets: ["CustosAudit"]),
         .library(name: "CustosPrivacy", targets: ["CustosPrivacy"]),
         .library(name: "CustosGuard", targets: ["CustosGuard"]),
+        .library(name: "CustosGuardPII", targets: ["CustosGuardPII"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -88,17 +89,20 @@ let package = Package(
             ],
             resources: [.copy("Resources/profanity_model.json"), .copy("Resources/jailbreak_head.json")],
             swiftSettings: strict),
+        // The guard's `pii` scanner: the CustosPrivacy analyzer behind CustosGuard's Scanner protocol (neither of the
+        // two depends on the other).
+        .target(name: "CustosGuardPII", dependencies: ["CustosCore", "CustosGuard", "CustosPrivacy"], swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
                 "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
-                "CustosGuard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CustosGuard", "CustosGuardPII", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
-                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard",
+                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard", "CustosGuardPII",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -128,7 +132,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CustosGuardTests",
-            dependencies: ["CustosCore", "CustosML", "CustosGuard"],
+            dependencies: ["CustosCore", "CustosML", "CustosGuard", "CustosGuardPII", "CustosPrivacy"],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(

@@ -62,10 +62,19 @@ public struct Gazetteer: Sendable, Equatable {
                 let source = try FileInput.readText(file, limit: 16 << 20)
                 for (name, literals) in PythonLiterals.classAttributes(source) {
                     if name.hasPrefix("city_suffixes") { suffixes.formUnion(literals); continue }
-                    // The longest matching prefix decides: `states_abbr` is a region code, not a place.
-                    guard let target = attributes.filter({ name.hasPrefix($0.prefix) }).max(by: { $0.prefix.count < $1.prefix.count })
-                    else { continue }
-                    g[keyPath: target.keyPath].formUnion(literals.filter { !$0.isEmpty && !$0.contains("{") && !$0.contains("#") })
+                    // Names anywhere in the attribute (`male_last_names`, `first_name_female_pairs`); otherwise the
+                    // longest matching prefix decides (`states_abbr` is a region code, not a place).
+                    let target: WritableKeyPath<Gazetteer, Set<String>>
+                    if name.contains("first_name") || name.contains("first_romanized") || name.contains("middle_name") {
+                        target = \.firstNames
+                    } else if name.contains("last_name") || name.contains("last_romanized") {
+                        target = \.lastNames
+                    } else if let match = attributes.filter({ name.hasPrefix($0.prefix) }).max(by: { $0.prefix.count < $1.prefix.count }) {
+                        target = match.keyPath
+                    } else {
+                        continue
+                    }
+                    g[keyPath: target].formUnion(literals.filter { !$0.isEmpty && !$0.contains("{") && !$0.contains("#") })
                 }
             }
         }
@@ -122,6 +131,9 @@ enum PythonLiterals {
             let name = String(String.UnicodeScalarView(v[nameStart..<i]))
             var j = i
             while j < v.count && v[j] == " " { j += 1 }
+            if j < v.count && v[j] == ":" {  // an annotation: `name: Tuple[str, ...] = (`
+                while j < v.count && v[j] != "=" && v[j] != "\n" { j += 1 }
+            }
             if spaces == 4, !name.isEmpty, j + 1 < v.count, v[j] == "=", v[j + 1] != "=" {
                 let (literals, end) = expression(v, from: j + 1)
                 out.append((name, literals))

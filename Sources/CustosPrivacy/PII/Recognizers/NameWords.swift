@@ -80,6 +80,19 @@ public struct PersonRecognizer: Recognizer {
                 k += 1
                 continue
             }
+            if !gazetteer.isName(a.text) {
+                // `Patient Raymond Anderson` starts at `Raymond`; an unknown word before a known family name that is
+                // not also a given name (`Dalila Agustí`) is a weak candidate of two words.
+                let b = words[k + 1]
+                if b.isCapitalized, gazetteer.lastNames.contains(b.text), !gazetteer.firstNames.contains(b.text),
+                   !(k + 2 < words.count && NameWords.adjacent(b, words[k + 2], v) && gazetteer.isName(words[k + 2].text)) {
+                    spans.append(EntitySpan(start: a.range.lowerBound, end: b.range.upperBound, type: .person, score: weakScore, recognizer: name))
+                    k += 2
+                } else {
+                    k += 1
+                }
+                continue
+            }
             // Extend over known names, particles followed by a capitalized word, and at most one unknown word.
             var names = [k]
             var sawParticle = false

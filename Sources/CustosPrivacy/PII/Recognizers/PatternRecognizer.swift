@@ -106,9 +106,9 @@ public struct PatternRecognizer: Recognizer, @unchecked Sendable {
         }
         var out: [PatternRecognizer] = []
         for node in list {
-            let line = (node.mark?.line ?? 0) + 1
+            let line = node.mark?.line ?? 1  // Yams marks are 1-based
             func fail(_ message: String, _ at: Node? = nil) -> CustosError {
-                CustosError(.invalidInput, message, at: SourceLocation(line: (at?.mark?.line).map { $0 + 1 } ?? line))
+                CustosError(.invalidInput, message, at: SourceLocation(line: at?.mark?.line ?? line))
             }
             guard let m = node.mapping else { throw fail("each recognizer is a mapping") }
             guard let name = m["name"]?.string, !name.isEmpty else { throw fail("a recognizer needs a 'name'") }
