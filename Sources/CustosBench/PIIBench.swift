@@ -25,6 +25,9 @@ struct PIIBench: ParsableCommand {
     @Option(help: "Custos home with the faker-locales asset.")
     var home: String?
 
+    @Flag(help: "Also print each recognizer's share of the time (stderr).")
+    var perRecognizer = false
+
     func run() throws {
         let items = try PIIEvaluation.load(texts)
         let strings = items.map(\.text)
@@ -35,6 +38,21 @@ struct PIIBench: ParsableCommand {
             throw CustosError(.internal, "unexpected output from scripts/peers/pii.py: \(stdout.prefix(300))")
         }
         let gazetteer = try Gazetteer.load(home: CustosHome(path: home))
+        if perRecognizer {
+            let scalars = strings.map(ScalarText.init)
+            for recognizer in Analyzer.builtInRecognizers(gazetteer: gazetteer) {
+                let start = DispatchTime.now()
+                var spans: [EntitySpan] = []
+                for _ in 0..<max(1, repeats) {
+                    for text in scalars {
+                        spans.removeAll(keepingCapacity: true)
+                        recognizer.recognize(text, into: &spans)
+                    }
+                }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 / Double(max(1, repeats))
+                FileHandle.standardError.write(Data(String(format: "%@: %.2f ms per pass\n", recognizer.name, seconds * 1e3).utf8))
+            }
+        }
         for (label, analyzer) in [
             ("pii-analyze-patterns", Analyzer(recognizers: Analyzer.builtInRecognizers())),
             ("pii-analyze-all", Analyzer(recognizers: Analyzer.builtInRecognizers(gazetteer: gazetteer))),

@@ -14,7 +14,11 @@
 ///    always yields the same spans, whatever order the recognizers ran in.
 public struct Analyzer: Sendable {
     /// The recognizers, in registry order.
-    public var recognizers: [any Recognizer]
+    public var recognizers: [any Recognizer] {
+        didSet { contextSets = recognizers.map { Set($0.contextWords) } }
+    }
+    /// Each recognizer's context words as a set (built once, not per text).
+    private var contextSets: [Set<String>]
     /// Spans scoring below this are dropped.
     public var minimumScore: Double
     /// Exact texts never reported (e.g. a support address that is public).
@@ -34,6 +38,7 @@ public struct Analyzer: Sendable {
         allowList: Set<String> = [], denyList: [EntityType: [String]] = [:]
     ) {
         self.recognizers = recognizers
+        self.contextSets = recognizers.map { Set($0.contextWords) }
         self.minimumScore = minimumScore
         self.allowList = allowList
         self.denyList = denyList
@@ -61,15 +66,14 @@ public struct Analyzer: Sendable {
     /// Analyzes text already split into scalars.
     public func analyze(_ text: ScalarText, entities: Set<EntityType>? = nil, context: [String] = []) -> [EntitySpan] {
         var candidates: [EntitySpan] = []
-        let extraContext = Set(context.flatMap { Self.words(in: ScalarText($0)) })
-        for recognizer in recognizers {
+        let extraContext = context.isEmpty ? [] : Set(context.flatMap { Self.words(in: ScalarText($0)) })
+        for (r, recognizer) in recognizers.enumerated() {
             if let entities, !recognizer.entities.contains(where: entities.contains) { continue }
             let first = candidates.count
             recognizer.recognize(text, into: &candidates)
-            let words = recognizer.contextWords
-            guard !words.isEmpty, candidates.count > first else { continue }
-            let wordSet = Set(words)
-            let extraHit = !extraContext.isDisjoint(with: wordSet)
+            let wordSet = contextSets[r]
+            guard !wordSet.isEmpty, candidates.count > first else { continue }
+            let extraHit = !extraContext.isEmpty && !extraContext.isDisjoint(with: wordSet)
             for k in first..<candidates.count {
                 if extraHit || hasContext(wordSet, before: candidates[k].start, in: text) {
                     candidates[k].score = max(contextFloor, min(1, candidates[k].score + contextBoost))

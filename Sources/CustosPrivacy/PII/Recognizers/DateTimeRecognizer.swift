@@ -80,7 +80,13 @@ struct DateParser {
             if let end = cjkDate() { return (end, score) }
             return nil
         }
-        if let end = monthNameDayYear() { return finish(end, score) }
+        // Month names start with one of j, f, m, a, s, o, n, d.
+        switch Scalars.lowerASCII(v[start]) {
+        case 106, 102, 109, 97, 115, 111, 110, 100:
+            if let end = monthNameDayYear() { return finish(end, score) }
+        default:
+            break
+        }
         return nil
     }
 

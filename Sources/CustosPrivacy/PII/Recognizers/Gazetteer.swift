@@ -7,7 +7,8 @@ import Foundation
 ///
 /// The provider files are Python source; `Gazetteer.build(fakerRoot:)` reads the string literals of the
 /// relevant class attributes (`first_names_female = ("Mary", …)`, `OrderedDict((("Mary", 0.02), …))`) without
-/// running Python. Building from the archive's ~140 provider files takes tens of milliseconds.
+/// running Python. Building from the archive's ~150 provider files takes about half a second, so `load(home:)`
+/// keeps the result in the Custos home's cache.
 public struct Gazetteer: Sendable, Equatable {
     /// Given names, every locale.
     public var firstNames: Set<String> = []
@@ -19,6 +20,11 @@ public struct Gazetteer: Sendable, Equatable {
     public var cityPrefixes: Set<String> = []
     /// See `cityPrefixes`.
     public var citySuffixes: [String] = []
+    /// The distinct lengths (in characters) of `citySuffixes`, and the suffixes as a set.
+    var citySuffixLengths: [Int] = []
+    var citySuffixSet: Set<String> = []
+    /// First words of multi-word places (`Santa` of `Santa Cristina Di Borgomanero`).
+    var placeFirstWords: Set<String> = []
     /// Single-character place suffixes of Chinese and Japanese (`市`, `县`, `区`).
     public var cjkPlaceSuffixes: Set<String> = []
     /// Street-type words after the name (`Street`, `Ridge`, `Motorway`, `straße`, `str.`).
@@ -74,7 +80,9 @@ public struct Gazetteer: Sendable, Equatable {
                     } else {
                         continue
                     }
-                    g[keyPath: target].formUnion(literals.filter { !$0.isEmpty && !$0.contains("{") && !$0.contains("#") })
+                    g[keyPath: target].formUnion(literals.filter { literal in
+                        !literal.isEmpty && !literal.unicodeScalars.contains { $0 == "{" || $0 == "#" }
+                    })
                 }
             }
         }
@@ -83,21 +91,65 @@ public struct Gazetteer: Sendable, Equatable {
         g.cjkPlaceSuffixes = suffixes.filter { $0.unicodeScalars.count == 1 && $0.unicodeScalars.allSatisfy { Scalars.isCJK($0.value) } }
         g.citySuffixes = suffixes.filter { $0.count >= 3 && $0.unicodeScalars.allSatisfy { Scalars.isLower($0.value) } }
             .sorted { ($0.count, $0) > ($1.count, $1) }
+        // Street prefixes are matched as written in text: `rue` and `Rue`.
+        g.streetPrefixes.formUnion(g.streetPrefixes.map { $0.prefix(1).uppercased() + $0.dropFirst() })
+        g.citySuffixSet = Set(g.citySuffixes)
+        g.citySuffixLengths = Set(g.citySuffixes.map(\.count)).sorted()
         g.regionCodes = g.regionCodes.filter { $0.count <= 3 }
         g.places = g.places.filter { place in
             let scalars = place.unicodeScalars.map(\.value)
             if scalars.contains(where: Scalars.isCJK) { return scalars.count >= 2 }
             return scalars.count >= 3 && scalars.contains(where: Scalars.isLower)
         }
+        g.placeFirstWords = Set(g.places.compactMap { place in
+            place.contains(" ") ? place.split(separator: " ").first.map(String.init) : nil
+        })
         return g
     }
 
-    /// The gazetteer from the `faker-locales` asset under a Custos home.
+    /// The gazetteer from the `faker-locales` asset under a Custos home. The first load parses faker's files
+    /// (about half a second) and writes `cache/gazetteer-<archive sha>.tsv`; later loads read that file.
     public static func load(home: CustosHome) throws -> Gazetteer {
         let marker = try home.require(asset: "faker-locales", file: "faker/providers/person/en_US/__init__.py")
         let providers = ((((marker as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent as NSString)
             .deletingLastPathComponent)
-        return try build(fakerProviders: providers)
+        let archive = try AssetCatalog.archive(containing: "faker-locales")
+        let cache = home.cache.appendingPathComponent("gazetteer-v1-\(archive.sha256.prefix(16)).tsv").path
+        if FileManager.default.fileExists(atPath: cache), let cached = try? read(cache: cache) { return cached }
+        let built = try build(fakerProviders: providers)
+        try? FileManager.default.createDirectory(at: home.cache, withIntermediateDirectories: true)
+        try? FileInput.writeAtomically(built.cacheText(), to: cache)  // a cache: failing to write it is not an error
+        return built
+    }
+
+    static var cacheKinds: [(String, WritableKeyPath<Gazetteer, Set<String>>)] {
+        [
+            ("F", \.firstNames), ("L", \.lastNames), ("P", \.places), ("C", \.cityPrefixes), ("K", \.cjkPlaceSuffixes),
+            ("S", \.streetSuffixes), ("T", \.streetPrefixes), ("R", \.regionCodes), ("W", \.placeFirstWords),
+        ]
+    }
+
+    /// One `kind<TAB>entry` line per entry (`X` lines are city suffixes, in order).
+    func cacheText() -> String {
+        var lines: [String] = []
+        for (kind, keyPath) in Self.cacheKinds { for entry in self[keyPath: keyPath].sorted() { lines.append(kind + "\t" + entry) } }
+        for suffix in citySuffixes { lines.append("X\t" + suffix) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func read(cache path: String) throws -> Gazetteer {
+        let bytes = try FileInput.readBytes(path, limit: 256 << 20)
+        var g = Gazetteer()
+        let paths = Dictionary(uniqueKeysWithValues: cacheKinds.map { ($0.0.utf8.first ?? 0, $0.1) })
+        for line in bytes.split(separator: UInt8(ascii: "\n")) where line.count > 2 && line[line.startIndex + 1] == 9 {
+            let kind = line[line.startIndex]
+            let entry = String(decoding: line.dropFirst(2), as: UTF8.self)
+            if kind == UInt8(ascii: "X") { g.citySuffixes.append(entry) } else if let keyPath = paths[kind] { g[keyPath: keyPath].insert(entry) }
+        }
+        guard !g.firstNames.isEmpty, !g.places.isEmpty else { throw CustosError(.invalidInput, "empty gazetteer cache") }
+        g.citySuffixSet = Set(g.citySuffixes)
+        g.citySuffixLengths = Set(g.citySuffixes.map(\.count)).sorted()
+        return g
     }
 
     /// Whether a word is a given or family name.
@@ -107,8 +159,10 @@ public struct Gazetteer: Sendable, Equatable {
     /// `Wilkinsonfort`, `Natashaland`).
     func isComposedCity(_ word: String) -> Bool {
         if places.contains(word) { return true }
-        for suffix in citySuffixes where word.count > suffix.count + 1 && word.hasSuffix(suffix) {
-            if isName(String(word.dropLast(suffix.count))) { return true }
+        let count = word.count
+        for length in citySuffixLengths where count > length + 1 {
+            let cut = word.index(word.endIndex, offsetBy: -length)
+            if citySuffixSet.contains(String(word[cut...])), isName(String(word[..<cut])) { return true }
         }
         return false
     }

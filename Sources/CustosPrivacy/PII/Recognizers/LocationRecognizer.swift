@@ -35,7 +35,7 @@ public struct LocationRecognizer: Recognizer {
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
         let v = text.values
-        let words = NameWords.words(text)
+        let words = text.words
         var covered = 0
         for (k, w) in words.enumerated() where w.range.lowerBound >= covered {
             if let address = streetAddress(v, words, k) {
@@ -85,7 +85,7 @@ public struct LocationRecognizer: Recognizer {
             }
         }
         // France: number, comma, a street prefix word (lower case), then capitalized words.
-        if gazetteer.streetPrefixes.contains(w.text) || gazetteer.streetPrefixes.contains(w.text.capitalized),
+        if gazetteer.streetPrefixes.contains(w.text),
            let numberStart = numberBefore(v, w.range.lowerBound, separators: [44, 32]) {
             var j = k + 1
             var last = k
@@ -115,12 +115,17 @@ public struct LocationRecognizer: Recognizer {
         return end
     }
 
+    static let germanStreetSuffixes: [[UInt32]] = ["str", "straße", "strasse", "weg", "gasse", "allee", "platz", "ring", "damm", "ufer", "chaussee"]
+        .map { $0.unicodeScalars.map(\.value) }
+
+    /// The end of a German street name (`Reichmannstr.`, `Paul-Gerhard-Seifert-Ring`), compared case-insensitively.
     func germanStreetEnd(_ v: [UInt32], _ w: Word) -> Int? {
-        for suffix in ["str.", "straße", "strasse", "weg", "gasse", "allee", "platz", "ring", "damm", "ufer", "chaussee"] {
-            if w.text.count > suffix.count + 1, w.text.lowercased().hasSuffix(suffix.replacingOccurrences(of: ".", with: "")) {
-                let end = w.range.upperBound
-                return suffix.hasSuffix(".") ? (end < v.count && v[end] == 46 ? end + 1 : nil) : end
-            }
+        guard w.range.count > 4 else { return nil }
+        let end = w.range.upperBound
+        for suffix in Self.germanStreetSuffixes where w.range.count > suffix.count + 1 {
+            let start = end - suffix.count
+            guard zip(v[start..<end], suffix).allSatisfy({ Scalars.lowerASCII($0) == $1 }) else { continue }
+            return suffix.count == 3 && suffix[0] == 115 ? (end < v.count && v[end] == 46 ? end + 1 : nil) : end  // `str.` with its dot
         }
         return nil
     }
@@ -199,7 +204,7 @@ public struct LocationRecognizer: Recognizer {
     func regionAndZip(_ v: [UInt32], at p: Int) -> Int? {
         var i = p
         while i < v.count && Scalars.isUpper(v[i]) { i += 1 }
-        let code = String(String.UnicodeScalarView(v[p..<i].compactMap(Unicode.Scalar.init)))
+        let code = ScalarText.string(v[p..<i])
         guard i - p >= 2, i - p <= 3, gazetteer.regionCodes.contains(code) else { return nil }
         guard i < v.count, v[i] == 32 else { return i }
         var j = i + 1
@@ -237,9 +242,10 @@ public struct LocationRecognizer: Recognizer {
         var best: (Int, Double)?
         var text = words[k].text
         var j = k
+        let multiWord = gazetteer.placeFirstWords.contains(text)
         while true {
             if gazetteer.places.contains(text) { best = (words[j].range.upperBound, j > k ? multiWordPlaceScore : placeScore) }
-            guard j + 1 < words.count, j < k + 4, NameWords.adjacent(words[j], words[j + 1], v) else { break }
+            guard multiWord, j + 1 < words.count, j < k + 4, NameWords.adjacent(words[j], words[j + 1], v) else { break }
             j += 1
             text += " " + words[j].text
         }
@@ -276,8 +282,7 @@ public struct LocationRecognizer: Recognizer {
         var best: Int?
         var length = 2
         while length <= 8 && start + length <= v.count && Scalars.isCJK(v[start + length - 1]) {
-            let s = String(String.UnicodeScalarView(v[start..<(start + length)].compactMap(Unicode.Scalar.init)))
-            if gazetteer.places.contains(s) { best = start + length }
+            if gazetteer.places.contains(ScalarText.string(v[start..<(start + length)])) { best = start + length }
             length += 1
         }
         return best

@@ -1,6 +1,6 @@
 /// Words of Latin-script text for the gazetteer recognizers: runs of letters and combining marks, with inner
 /// apostrophes and hyphens (`O'Neil`, `Jean-Luc`, `Müller-Lüdenscheidt`).
-struct Word {
+struct Word: Sendable {
     var range: Range<Int>
     var text: String
     /// First letter upper-case and not the whole word in capitals (unless it has at most two letters).
@@ -24,9 +24,12 @@ enum NameWords {
                     break
                 }
             }
-            let first = v[start]
-            let upperCount = v[start..<i].filter(Scalars.isUppercaseLetter).count
-            let capitalized = Scalars.isUppercaseLetter(first) && (upperCount < i - start || i - start <= 2)
+            var capitalized = false
+            if Scalars.isUppercaseLetter(v[start]) {
+                var upperCount = 1
+                for k in (start + 1)..<i where Scalars.isUppercaseLetter(v[k]) { upperCount += 1 }
+                capitalized = upperCount < i - start || i - start <= 2
+            }
             out.append(Word(range: start..<i, text: text.string(start..<i), isCapitalized: capitalized))
         }
         return out
@@ -72,7 +75,7 @@ public struct PersonRecognizer: Recognizer {
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
         let v = text.values
-        let words = NameWords.words(text)
+        let words = text.words
         var k = 0
         while k + 1 < words.count {
             let a = words[k]
@@ -157,8 +160,7 @@ public struct PersonRecognizer: Recognizer {
         var best: Int?
         var length = 1
         while length <= maxLength && start + length <= v.count && Scalars.isCJK(v[start + length - 1]) {
-            let s = String(String.UnicodeScalarView(v[start..<(start + length)].compactMap(Unicode.Scalar.init)))
-            if set.contains(s) { best = start + length }
+            if set.contains(ScalarText.string(v[start..<(start + length)])) { best = start + length }
             length += 1
         }
         return best

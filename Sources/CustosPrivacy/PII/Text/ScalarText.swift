@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text as an array of Unicode scalars: the coordinate system of every PII span.
 ///
 /// Spans are half-open ranges of Unicode-scalar offsets (`end` exclusive), the same numbers Python's `str`
@@ -10,6 +12,9 @@ public struct ScalarText: Sendable, Equatable {
     /// The scalar values as integers (the recognizers' fast path).
     public let values: [UInt32]
 
+    /// Words computed once and shared by the gazetteer recognizers.
+    let wordCache = WordCache()
+
     /// Splits a string into scalars.
     public init(_ text: String) {
         let scalars = Array(text.unicodeScalars)
@@ -17,14 +22,37 @@ public struct ScalarText: Sendable, Equatable {
         self.values = scalars.map(\.value)
     }
 
+    public static func == (a: ScalarText, b: ScalarText) -> Bool { a.values == b.values }
+
+    /// The text's Latin-script words (see `NameWords`), computed on first use.
+    var words: [Word] { wordCache.words(of: self) }
+
     /// The number of scalars.
     public var count: Int { values.count }
 
     /// The text of a scalar range.
-    public func string(_ range: Range<Int>) -> String {
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars[range])
-        return String(out)
+    public func string(_ range: Range<Int>) -> String { Self.string(values[range]) }
+
+    /// A string from scalar values (assumed valid scalars), encoded to UTF-8 in one buffer: short words stay
+    /// in the string's inline storage, with no allocation.
+    static func string(_ values: ArraySlice<UInt32>) -> String {
+        String(unsafeUninitializedCapacity: values.count * 4) { buffer in
+            var n = 0
+            for v in values {
+                if v < 0x80 {
+                    buffer[n] = UInt8(v); n += 1
+                } else if v < 0x800 {
+                    buffer[n] = UInt8(0xC0 | v >> 6); buffer[n + 1] = UInt8(0x80 | v & 0x3F); n += 2
+                } else if v < 0x1_0000 {
+                    buffer[n] = UInt8(0xE0 | v >> 12); buffer[n + 1] = UInt8(0x80 | v >> 6 & 0x3F)
+                    buffer[n + 2] = UInt8(0x80 | v & 0x3F); n += 3
+                } else {
+                    buffer[n] = UInt8(0xF0 | v >> 18); buffer[n + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+                    buffer[n + 2] = UInt8(0x80 | v >> 6 & 0x3F); buffer[n + 3] = UInt8(0x80 | v & 0x3F); n += 4
+                }
+            }
+            return n
+        }
     }
 
     /// The whole text.
@@ -99,4 +127,20 @@ enum Scalars {
 
     /// Lower-cases an ASCII letter; other values pass through.
     @inline(__always) static func lowerASCII(_ v: UInt32) -> UInt32 { isUpper(v) ? v | 0x20 : v }
+}
+
+/// Holds a text's words once computed; a class so copies of a `ScalarText` share it.
+final class WordCache: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value: [Word]?
+
+    func words(of text: ScalarText) -> [Word] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value { return value }
+        let computed = NameWords.words(text)
+        value = computed
+        return computed
+    }
 }
