@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "CustosPrivacy",
             dependencies: [
-                "CustosCore", "CustosSQLite", .product(name: "BigInt", package: "BigInt"),
+                "CustosCore", "CustosML", "CustosSQLite", .product(name: "BigInt", package: "BigInt"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
@@ -123,7 +123,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CustosPrivacyTests",
-            dependencies: ["CustosCore", "CustosPrivacy", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["CustosCore", "CustosML", "CustosPrivacy", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: strict),
         .testTarget(
             name: "CustosGuardTests",
