@@ -18,7 +18,7 @@ struct DPSGDTests {
         #expect(below.epsilon > epsilon, "σ = \(sigma) is not the smallest: 0.1% less still gives \(below.epsilon)")
     }
 
-    @Test("the discrete-Gaussian subsampling bound is never below the continuous Gaussian's exact RDP, and exact at q = 1")
+    @Test("the discrete-Gaussian curve is never below the continuous formula, equals it where the mixture direction dominates, and is α/(2σ²) at q = 1")
     func boundDominatesContinuous() throws {
         for (q, sigma) in [(0.001, 0.6), (0.01, 1.0), (0.05, 2.0), (0.3, 0.8), (0.9, 5.0)] {
             let discrete = try SubsampledDiscreteGaussianRDP(samplingRate: q, noiseMultiplier: sigma)
@@ -29,8 +29,46 @@ struct DPSGDTests {
             // A fractional order takes the next integer's value (RDP does not decrease with the order).
             #expect(discrete.rdp(order: 2.5) == discrete.rdp(order: 3))
         }
+        // Small q, moderate σ and order: the continuous binomial sum is the larger of the two bounds, so they agree.
+        let typical = try SubsampledDiscreteGaussianRDP(samplingRate: 0.01, noiseMultiplier: 1.0)
+        #expect(typical.rdp(order: 8) == (try SubsampledGaussianRDP(samplingRate: 0.01, noiseMultiplier: 1.0)).rdp(order: 8))
         let full = try SubsampledDiscreteGaussianRDP(samplingRate: 1, noiseMultiplier: 2)
         #expect(full.rdp(order: 7) == 7.0 / 8.0)
+    }
+
+    @Test("both directions of the subsampled discrete Gaussian's Rényi divergence, summed numerically, stay below the curve")
+    func curveBoundsBothDirections() throws {
+        // One coordinate, shift v = 3 grid units, V = σ²v²: the worst case the curve allows.
+        for (q, sigma) in [(0.01, 0.8), (0.1, 1.5), (0.5, 4.0), (0.02, 1.0)] {
+            let v = 3.0
+            let variance = sigma * sigma * v * v
+            let curve = try SubsampledDiscreteGaussianRDP(samplingRate: q, noiseMultiplier: sigma)
+            for alpha in [2, 3, 5, 8, 12] {
+                let a = Double(alpha)
+                let reach = Int((40 * variance.squareRoot() + 2 * a * v).rounded(.up)) + 50
+                var logWeights: [Double] = []
+                var logRatios: [Double] = []
+                for z in -reach...reach {
+                    let x = Double(z)
+                    logWeights.append(-x * x / (2 * variance))
+                    logRatios.append((2 * x * v - v * v) / (2 * variance))
+                }
+                func logMean(_ f: (Double) -> Double) -> Double {
+                    let terms = zip(logWeights, logRatios).map { $0 + f($1) }
+                    let peak = terms.max() ?? 0
+                    let weightPeak = logWeights.max() ?? 0
+                    return peak + log(terms.reduce(0) { $0 + exp($1 - peak) })
+                        - weightPeak - log(logWeights.reduce(0) { $0 + exp($1 - weightPeak) })
+                }
+                // log(1 − q + q·e^r), stably.
+                func logMixture(_ r: Double) -> Double { LogSpace.add(log1p(-q), log(q) + r) }
+                let mixtureAgainstBase = logMean { a * logMixture($0) } / (a - 1)
+                let baseAgainstMixture = logMean { (1 - a) * logMixture($0) } / (a - 1)
+                let bound = curve.rdp(order: a)
+                #expect(mixtureAgainstBase <= bound * (1 + 1e-9), "q=\(q) σ=\(sigma) α=\(alpha): \(mixtureAgainstBase) > \(bound)")
+                #expect(baseAgainstMixture <= bound * (1 + 1e-9), "q=\(q) σ=\(sigma) α=\(alpha): \(baseAgainstMixture) > \(bound)")
+            }
+        }
     }
 
     @Test("each example's rounded contribution has squared norm ≤ B in grid units and rounds the clipped gradient")

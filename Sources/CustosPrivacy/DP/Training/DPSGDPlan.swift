@@ -141,7 +141,7 @@ extension DPSGDPlan {
     public var privacyRecord: PrivacyRecord {
         PrivacyRecord(
             mechanism: "dp-sgd", epsilon: spent.epsilon, delta: delta, neighbours: "add/remove one row",
-            accountant: "RDP, Poisson-subsampled discrete Gaussian (Zhu & Wang 2019 general bound), order \(spent.order)",
+            accountant: "RDP, Poisson-subsampled discrete Gaussian (both directions bounded, docs/dp.md), order \(spent.order)",
             settings: [
                 "noise_multiplier": noiseMultiplier, "steps": Double(steps), "sampling_rate": samplingRate, "rows": Double(rows),
                 "clip_norm": clipNorm, "granularity": granularity, "sensitivity_squared_grid": Double(sensitivitySquared),

@@ -1,23 +1,22 @@
 import CustosCore
 import Foundation
 
-/// Rényi DP of one DP-SGD step with **discrete** Gaussian noise: the Poisson-subsampled sum of integer vectors of
-/// L2 norm ≤ Δ plus independent discrete Gaussian noise of variance σ²Δ² on every coordinate, under
-/// add/remove-one neighbours.
+/// Rényi DP of one DP-SGD step with **discrete** Gaussian noise: the Poisson-subsampled sum of integer vectors v with
+/// ‖v‖² ≤ B plus independent discrete Gaussian noise of variance V ≥ σ²B on every coordinate, under add/remove-one
+/// neighbours. The tight subsampled-Gaussian analysis (`SubsampledGaussianRDP`) is proved for the continuous
+/// Gaussian; this curve is proved here for the discrete one, direction by direction (docs/dp.md, "DP-SGD"), at
+/// integer orders α ≥ 2 with P = N_ℤ(0, V)ⁿ, Q = N_ℤ(v, V)ⁿ, L = Q/P and c = 1/(2σ²):
 ///
-/// The tight subsampled-Gaussian formula (`SubsampledGaussianRDP`) is proved for the continuous Gaussian only, so
-/// this curve uses the general Poisson-subsampling bound of Zhu & Wang 2019 ("Poisson Subsampled Rényi
-/// Differential Privacy", Theorem 6), which holds for any base mechanism with RDP curve ε(·), applied to the
-/// discrete Gaussian's curve ε(α) = α/(2σ²) (Canonne, Kamath & Steinke 2020: shifts by integer vectors of norm ≤ Δ
-/// cost at most αΔ²/(2σ²Δ²), coordinate by coordinate). For integer α ≥ 2 and q ∈ (0, 1):
+/// - Q mixed in, (1 − q)P + qQ against P: A_α = Σ_ℓ C(α, ℓ)(1 − q)^(α−ℓ) q^ℓ E_P[L^ℓ], and E_P[L^ℓ] ≤ e^((ℓ² − ℓ)c)
+///   because the discrete Gaussian's moment generating function is at most the continuous one's (Canonne, Kamath &
+///   Steinke 2020, sub-Gaussianity) — so the continuous formula's binomial sum bounds it, term by term.
+/// - P against the mixture: E_P[(1 + u)^(1−α)] with u = q(L − 1) ≥ −q, E_P[u] = 0 and
+///   E_P[u²] = q²(E_P[L²] − 1) ≤ q²(e^(2c) − 1); Taylor's theorem with the Lagrange remainder bounds
+///   (1 + u)^(1−α) ≤ 1 − (α − 1)u + C(α, 2)(1 − q)^(−(α+1))u², so the moment is at most
+///   1 + C(α, 2)(1 − q)^(−(α+1)) q² (e^(2c) − 1).
 ///
-///     A_α = (1 − q)^(α−1)·(1 + (α − 1)q) + C(α, 2)·q²(1 − q)^(α−2)·e^(ε(2))
-///           + Σ_{ℓ=3..α} C(α, ℓ)·q^ℓ(1 − q)^(α−ℓ)·max(3·e^((ℓ−1)ε(ℓ)), e^(ℓ·ε(ℓ+1))),   ε'(α) = log A_α / (α − 1).
-///
-/// The maximum in the ℓ ≥ 3 terms covers both published forms of the theorem (the paper's factor 3, and the
-/// shifted-order form of its authors' autodp library), so the bound holds if either does. A fractional order α
-/// takes the value at ⌈α⌉ (Rényi divergence does not decrease with the order). The bound is never below the
-/// continuous formula (tested), so the price of exact sampling is a slightly larger noise multiplier.
+/// ε(α) = log(max of the two) / (α − 1). A fractional order takes the value at ⌈α⌉ (Rényi divergence does not
+/// decrease with the order). With q = 1 it is the discrete Gaussian's own α·c.
 public struct SubsampledDiscreteGaussianRDP: RenyiDPCurve, Hashable, Codable {
     /// The Poisson sampling rate q ∈ [0, 1].
     public let samplingRate: Double
@@ -36,35 +35,25 @@ public struct SubsampledDiscreteGaussianRDP: RenyiDPCurve, Hashable, Codable {
         self.noiseMultiplier = noiseMultiplier
     }
 
-    /// The discrete Gaussian's own RDP at order α for sensitivity 1 in units of the noise multiplier: α/(2σ²).
-    func baseRDP(_ alpha: Double) -> Double { alpha / (2 * noiseMultiplier * noiseMultiplier) }
-
     /// ε(α) of one step, for an order α > 1 (∞ without noise, 0 without sampling).
     public func rdp(order alpha: Double) -> Double {
         let q = samplingRate
+        let sigma = noiseMultiplier
         if q == 0 { return 0 }
-        if alpha.isInfinite || noiseMultiplier == 0 { return .infinity }
-        if q == 1 { return baseRDP(alpha) }
+        if alpha.isInfinite || sigma == 0 { return .infinity }
         let order = max(2, alpha.rounded(.up))
+        if q == 1 { return order / (2 * sigma * sigma) }
         guard order <= RDPAccountant.maximumOrder else { return .infinity }
-        return logA(order: Int(order)) / (order - 1)
+        let mixtureAgainstBase = SubsampledGaussianRDP.logAInteger(q: q, sigma: sigma, alpha: Int(order))
+        return max(mixtureAgainstBase, Self.logBaseAgainstMixture(q: q, sigma: sigma, alpha: order)) / (order - 1)
     }
 
-    /// log A_α at an integer order α ≥ 2, summed in log space.
-    func logA(order alpha: Int) -> Double {
-        let q = samplingRate
-        let a = Double(alpha)
-        let logQ = log(q)
-        let log1mq = log1p(-q)
-        var logA = (a - 1) * log1mq + log1p((a - 1) * q)
-        logA = LogSpace.add(logA, LogSpace.binomial(a, 2) + 2 * logQ + (a - 2) * log1mq + baseRDP(2))
-        if alpha >= 3 {
-            for l in 3...alpha {
-                let dl = Double(l)
-                let moment = max(log(3) + (dl - 1) * baseRDP(dl), dl * baseRDP(dl + 1))
-                logA = LogSpace.add(logA, LogSpace.binomial(a, dl) + dl * logQ + (a - dl) * log1mq + moment)
-            }
-        }
-        return logA
+    /// log of the bound 1 + C(α, 2)(1 − q)^(−(α+1)) q² (e^(1/σ²) − 1) on E_P[(P/M)^(α−1)], M the mixture.
+    static func logBaseAgainstMixture(q: Double, sigma: Double, alpha: Double) -> Double {
+        let x = 1 / (sigma * sigma)
+        // log(e^x − 1), without overflow for large x.
+        let logExpm1 = x > 30 ? x + log1p(-exp(-x)) : log(expm1(x))
+        let logExcess = LogSpace.binomial(alpha, 2) + 2 * log(q) - (alpha + 1) * log1p(-q) + logExpm1
+        return LogSpace.add(0, logExcess)
     }
 }
