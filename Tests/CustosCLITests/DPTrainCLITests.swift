@@ -70,6 +70,34 @@ struct DPTrainCLITests {
         }
     }
 
+    @Test("with --schema, declared bounds and levels become the model's preprocessing; a bad schema is exit 2")
+    func schema() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("people.csv")
+        var text = "age,group,y\n"
+        for i in 0..<200 { text += "\(20 + i % 50),\(i % 3 == 0 ? "a" : "b"),\(i % 50 > 25 ? 1 : 0)\n" }
+        try text.write(to: data, atomically: true, encoding: .utf8)
+        let schema = dir.appendingPathComponent("schema.json")
+        try #"{"numeric": [{"column": "age", "lower": 0, "upper": 100}], "categorical": [{"column": "group", "levels": ["a", "b", "c"]}]}"#
+            .write(to: schema, atomically: true, encoding: .utf8)
+        let model = dir.appendingPathComponent("model.json")
+        let base = ["dp", "train", "--data", data.path, "--label", "y", "--epsilon", "2", "--delta", "1e-5", "--batch-size", "20"]
+        let result = try CLIProcess.run(base + ["--schema", schema.path, "--output", model.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+        #expect(saved["features"] as? [String] == ["num__age", "cat__group_a", "cat__group_b", "cat__group_c"])
+        let steps = try #require(saved["preprocessing"] as? [[String: Any]])
+        #expect(steps.first?["mean"] as? Double == 50 && steps.first?["scale"] as? Double == 50)
+        try #"{"numeric": [{"column": "age", "lower": 5, "upper": 1}]}"#.write(to: schema, atomically: true, encoding: .utf8)
+        let bad = try CLIProcess.run(base + ["--schema", schema.path])
+        #expect(bad.status == 2 && bad.stdout.isEmpty)
+        #expect(bad.stderr.contains("lower < upper"), "\(bad.stderr)")
+        // Without a schema the text column is refused, naming it.
+        let raw = try CLIProcess.run(base)
+        #expect(raw.status == 2 && raw.stderr.contains("column 'group'"), "\(raw.stderr)")
+    }
+
     @Test("with --dataset, training is refused before it starts when the budget would be exceeded, and charged when it fits")
     func ledger() throws {
         let home = try CLIProcess.temporaryDirectory()
