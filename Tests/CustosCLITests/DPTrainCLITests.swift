@@ -93,6 +93,9 @@ struct DPTrainCLITests {
         let bad = try CLIProcess.run(base + ["--schema", schema.path])
         #expect(bad.status == 2 && bad.stdout.isEmpty)
         #expect(bad.stderr.contains("lower < upper"), "\(bad.stderr)")
+        try #"{"numeric": [{"column": "age", "lower": 0}]}"#.write(to: schema, atomically: true, encoding: .utf8)
+        let missing = try CLIProcess.run(base + ["--schema", schema.path])
+        #expect(missing.status == 2 && missing.stderr.contains("missing $.numeric[0].upper"), "\(missing.stderr)")
         // Without a schema the text column is refused, naming it.
         let raw = try CLIProcess.run(base)
         #expect(raw.status == 2 && raw.stderr.contains("column 'group'"), "\(raw.stderr)")

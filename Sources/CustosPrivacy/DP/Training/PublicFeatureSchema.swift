@@ -55,6 +55,15 @@ public struct PublicFeatureSchema: Sendable, Hashable, Codable {
         self.categorical = categorical
     }
 
+    enum CodingKeys: String, CodingKey { case numeric, categorical }
+
+    /// Decodes `{"numeric": […], "categorical": […]}`; either list may be absent (empty).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        numeric = try container.decodeIfPresent([NumericFeature].self, forKey: .numeric) ?? []
+        categorical = try container.decodeIfPresent([CategoricalFeature].self, forKey: .categorical) ?? []
+    }
+
     /// Reads a schema file; errors name the file and what is wrong.
     public static func load(_ path: String) throws -> PublicFeatureSchema {
         let schema: PublicFeatureSchema
@@ -62,10 +71,21 @@ public struct PublicFeatureSchema: Sendable, Hashable, Codable {
             schema = try JSONDecoder().decode(PublicFeatureSchema.self, from: Data(try FileInput.readBytes(path)))
         } catch let error as DecodingError {
             throw CustosError(.invalidInput, "malformed feature schema (expected {\"numeric\": [{\"column\", \"lower\", \"upper\"}], "
-                              + "\"categorical\": [{\"column\", \"levels\"}]}): \(error.localizedDescription)", at: SourceLocation(file: path))
+                              + "\"categorical\": [{\"column\", \"levels\"}]}): \(Self.describe(error))", at: SourceLocation(file: path))
         }
         do { try schema.validate() } catch let error as CustosError { throw error.inFile(path) }
         return schema
+    }
+
+    /// A decoding error as the JSON path it concerns and what was wrong there.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String { "$" + keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined() }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing \(path(context.codingPath + [key]))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 
     /// Checks bounds (finite, lower < upper), levels (non-empty, distinct) and that no column appears twice.
