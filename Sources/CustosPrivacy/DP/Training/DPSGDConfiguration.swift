@@ -30,6 +30,10 @@ public struct DPSGDConfiguration: Sendable, Hashable, Codable {
         self.learningRate = learningRate
     }
 
+    /// Clipping norms accepted: the grid step is C/2¹⁰ to C/2¹¹ and must stay a normal double with room to spare
+    /// (a gradient coordinate is at most C, so anything outside this range is a units mistake anyway).
+    public static let clipNormRange = 1e-100...1e100
+
     enum CodingKeys: String, CodingKey {
         case epsilon, delta, epochs, batchSize = "batch_size", clipNorm = "clip_norm", learningRate = "learning_rate"
     }
@@ -42,7 +46,9 @@ public struct DPSGDConfiguration: Sendable, Hashable, Codable {
         }
         guard epochs.isFinite, epochs > 0 else { throw CustosError(.invalidInput, "epochs must be positive and finite, got \(epochs)") }
         guard batchSize >= 1 else { throw CustosError(.invalidInput, "the batch size must be at least 1, got \(batchSize)") }
-        guard clipNorm.isFinite, clipNorm > 0 else { throw CustosError(.invalidInput, "the clipping norm must be positive and finite, got \(clipNorm)") }
+        guard clipNorm >= Self.clipNormRange.lowerBound, clipNorm <= Self.clipNormRange.upperBound else {
+            throw CustosError(.invalidInput, "the clipping norm must be positive, in [\(Self.clipNormRange.lowerBound), \(Self.clipNormRange.upperBound)], got \(clipNorm)")
+        }
         guard learningRate.isFinite, learningRate > 0 else {
             throw CustosError(.invalidInput, "the learning rate must be positive and finite, got \(learningRate)")
         }

@@ -73,7 +73,10 @@ public struct DPSGDPlan: Sendable, Hashable, Codable {
         granularity = Double(sign: .plus, exponent: configuration.clipNorm.exponent - Self.gridBits, significand: 1)
         let bound = configuration.clipNorm / granularity + Double(dimension).squareRoot() / 2
         sensitivitySquared = Int((bound * bound).rounded(.up))
-        noiseVariance = Int((noiseMultiplier * noiseMultiplier * Double(sensitivitySquared)).rounded(.up)) + 1
+        let variance = (noiseMultiplier * noiseMultiplier * Double(sensitivitySquared)).rounded(.up)
+        // σ ≤ 10⁶ (calibration's limit) and B < 2²³ keep this below 2⁶³.
+        guard variance < 9e18 else { throw CustosError(.invalidInput, "the noise variance \(variance) grid units² is too large") }
+        noiseVariance = Int(variance) + 1
     }
 
     /// The ε that `steps` steps at noise multiplier σ spend, as the accountant computes it.

@@ -23,16 +23,11 @@ public struct SubsampledDiscreteGaussianRDP: RenyiDPCurve, Hashable, Codable {
     /// σ: the noise standard deviation over the L2 sensitivity, both in grid units (≥ 0).
     public let noiseMultiplier: Double
 
-    /// Validates q ∈ [0, 1] and σ ≥ 0 (both finite).
+    /// Validates q ∈ [0, 1] and σ ≥ 0 (both finite), as `SubsampledGaussianRDP` does.
     public init(samplingRate: Double, noiseMultiplier: Double) throws {
-        guard samplingRate.isFinite, samplingRate >= 0, samplingRate <= 1 else {
-            throw CustosError(.invalidInput, "the sampling rate q must be in [0, 1], got \(samplingRate)")
-        }
-        guard noiseMultiplier.isFinite, noiseMultiplier >= 0 else {
-            throw CustosError(.invalidInput, "the noise multiplier sigma must be finite and non-negative, got \(noiseMultiplier)")
-        }
-        self.samplingRate = samplingRate
-        self.noiseMultiplier = noiseMultiplier
+        let checked = try SubsampledGaussianRDP(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier)
+        self.samplingRate = checked.samplingRate
+        self.noiseMultiplier = checked.noiseMultiplier
     }
 
     /// ε(α) of one step, for an order α > 1 (∞ without noise, 0 without sampling).
