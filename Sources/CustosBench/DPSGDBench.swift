@@ -39,11 +39,12 @@ struct DPSGDBench: ParsableCommand {
     ]
 
     func run() throws {
-        let (train, test) = try Datasets.adult(home: CustosHome(path: home))
-        // Adult's categorical levels are published with the data set (adult.names); reading them from the training
-        // split gives the same lists.
+        let custosHome = CustosHome(path: home)
+        let (train, test) = try Datasets.adult(home: custosHome)
+        let published = try Self.publishedLevels(try custosHome.require(asset: "adult", file: "adult.names"))
         let levels = try MitigationDataset.adultCategoricalFeatures.map { name in
-            PublicFeatureSchema.CategoricalFeature(column: name, levels: try train.column(named: name).distinctStrings())
+            guard let values = published[name] else { throw CustosError(.invalidInput, "adult.names lists no levels for '\(name)'") }
+            return PublicFeatureSchema.CategoricalFeature(column: name, levels: values)
         }
         let schema = PublicFeatureSchema(numeric: Self.adultBounds, categorical: levels)
         let pipeline = try schema.pipeline()
@@ -83,6 +84,18 @@ struct DPSGDBench: ParsableCommand {
                 nonPrivatePublicSchemaTestAccuracy: nonPrivatePublic, gapPercentagePoints: (nonPrivate - median) * 100,
                 custosSeconds: ProcessTimer.median(seconds), runs: accuracies.count))
         }
+    }
+
+    /// The categorical levels Adult's documentation publishes: its `name: a, b, c.` lines (`continuous` ones skipped).
+    static func publishedLevels(_ path: String) throws -> [String: [String]] {
+        var levels: [String: [String]] = [:]
+        for line in String(decoding: try FileInput.readBytes(path), as: UTF8.self).split(separator: "\n") {
+            guard !line.hasPrefix("|"), let colon = line.firstIndex(of: ":"), line.hasSuffix(".") else { continue }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let values = line[line.index(after: colon)...].dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if values != ["continuous"], !name.contains(" ") { levels[name] = values }
+        }
+        return levels
     }
 
     /// One line of the table.
