@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "CustosPrivacy",
             dependencies: [
-                "CustosCore", "CustosSQLite", .product(name: "BigInt", package: "BigInt"),
+                "CustosCore", "CustosML", "CustosSQLite", .product(name: "BigInt", package: "BigInt"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -128,7 +128,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CustosPrivacyTests",
-            dependencies: ["CustosCore", "CustosPrivacy", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["CustosCore", "CustosML", "CustosPrivacy", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: strict),
         .testTarget(
             name: "CustosGuardTests",
