@@ -101,17 +101,9 @@ enum PIIInput {
             let bytes = try FileInput.readBytes(file, limit: 256 << 20)
             try body(PIIUnit(index: 0, text: try TextDecoding.decode(bytes, lossy: input.lossy, source: file), context: [], location: SourceLocation(file: file)))
         } else if let path = input.jsonl {
-            var lines = try LineStream(path: path)
             var index = 0
-            while let line = try lines.next() {
-                if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-                let where_ = SourceLocation(file: path, line: lines.lineNumber)
-                let text = try TextDecoding.decode(line, lossy: input.lossy, source: path, line: lines.lineNumber, base: lines.lineStart)
-                let object = try JSONRecord.parse(text, at: where_)
-                guard let value = object[input.field] as? String else {
-                    throw CustosError(.invalidInput, "no text field '\(input.field)'", at: where_)
-                }
-                try body(PIIUnit(index: index, text: value, context: [input.field], location: where_))
+            try forEachJSONL(path, field: input.field, lossy: input.lossy) { _, value, location in
+                try body(PIIUnit(index: index, text: value, context: [input.field], location: location))
                 index += 1
             }
         } else if let path = input.csv {
@@ -125,6 +117,26 @@ enum PIIInput {
                     index += 1
                 }
             }
+        }
+    }
+}
+
+extension PIIInput {
+    /// Streams a JSONL file: each non-blank line's object, its text `field` and its location; invalid UTF-8, a
+    /// line that is not an object, or a missing text field is an error naming the line.
+    static func forEachJSONL(
+        _ path: String, field: String, lossy: Bool, _ body: ([String: Any], String, SourceLocation) throws -> Void
+    ) throws {
+        var lines = try LineStream(path: path)
+        while let line = try lines.next() {
+            if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
+            let location = SourceLocation(file: path, line: lines.lineNumber)
+            let text = try TextDecoding.decode(line, lossy: lossy, source: path, line: lines.lineNumber, base: lines.lineStart)
+            let object = try JSONRecord.parse(text, at: location)
+            guard let value = object[field] as? String else {
+                throw CustosError(.invalidInput, "no text field '\(field)'", at: location)
+            }
+            try body(object, value, location)
         }
     }
 }
@@ -316,15 +328,8 @@ struct PIIRedactCommand: ParsableCommand {
                 output.append(CSVLine.encode(fields))
             }
         } else if let path = input.jsonl {
-            var lines = try LineStream(path: path)
-            while let line = try lines.next() {
-                if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-                let location = SourceLocation(file: path, line: lines.lineNumber)
-                let text = try TextDecoding.decode(line, lossy: input.lossy, source: path, line: lines.lineNumber, base: lines.lineStart)
-                var object = try JSONRecord.parse(text, at: location)
-                guard let value = object[input.field] as? String else {
-                    throw CustosError(.invalidInput, "no text field '\(input.field)'", at: location)
-                }
+            try PIIInput.forEachJSONL(path, field: input.field, lossy: input.lossy) { object, value, _ in
+                var object = object
                 let spans = analyzer.analyze(value, entities: wanted, context: [input.field])
                 object[input.field] = try anonymizer.anonymize(value, spans: spans, vault: &vault).text
                 output.append(try JSONRecord.encode(object))
