@@ -78,4 +78,33 @@ struct PIICLITests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("r.yaml:5"), "\(result.stderr)")
     }
+
+    @Test("CSV columns and every JSON string are redacted with their names as context; a broken CSV writes nothing")
+    func structured() throws {
+        let dir = try CLIProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("t.csv")
+        try "id,note\n1,\"call +1 (283) 422-0203, \"\"quoted\"\" ana@example.org\"\n2,\"two\nlines 10.0.0.1\"\n"
+            .write(to: csv, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out.csv").path
+        let redacted = try CLIProcess.run(["pii", "redact", "--csv", csv.path, "--columns", "note", "--no-gazetteer", "--out", out])
+        #expect(redacted.status == 0, "\(redacted.stderr)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8)
+            == "id,note\n1,\"call <PHONE_NUMBER>, \"\"quoted\"\" <EMAIL_ADDRESS>\"\n2,\"two\nlines <IP_ADDRESS>\"\n")
+
+        let jsonl = dir.appendingPathComponent("t.jsonl")
+        try "{\"user\": {\"contact\": \"ana@example.org\"}, \"hosts\": [\"10.0.0.1\", \"x\"], \"n\": 3}\n".write(to: jsonl, atomically: true, encoding: .utf8)
+        let all = try CLIProcess.run(["pii", "redact", "--jsonl", jsonl.path, "--all-fields", "--no-gazetteer"])
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(all.stdout == "{\"hosts\":[\"<IP_ADDRESS>\",\"x\"],\"n\":3,\"user\":{\"contact\":\"<EMAIL_ADDRESS>\"}}\n")
+
+        let broken = dir.appendingPathComponent("broken.csv")
+        try "id,note\n1,ana@example.org\n2,\"unterminated\n".write(to: broken, atomically: true, encoding: .utf8)
+        let never = dir.appendingPathComponent("never.csv").path
+        let failed = try CLIProcess.run(["pii", "redact", "--csv", broken.path, "--columns", "note", "--no-gazetteer", "--out", never])
+        #expect(failed.status == 2)
+        #expect(failed.stderr.contains("broken.csv:3"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: never))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.hasSuffix(".tmp") })
+    }
 }

@@ -26,6 +26,9 @@ struct PIIInputOptions: ParsableArguments {
     @Option(help: "The JSONL field holding the text.")
     var field = "text"
 
+    @Flag(help: "With --jsonl: analyze every string in each line's JSON (nested too), the key names as context.")
+    var allFields = false
+
     @Option(help: "A CSV file (with a header); --columns names the columns to analyze.")
     var csv: String?
 
@@ -39,6 +42,7 @@ struct PIIInputOptions: ParsableArguments {
         let given = [text != nil, file != nil, jsonl != nil, csv != nil].filter { $0 }.count
         guard given == 1 else { throw ValidationError("give exactly one of TEXT, --file, --jsonl or --csv") }
         if csv != nil && columns == nil { throw ValidationError("--csv needs --columns a,b") }
+        if allFields && jsonl == nil { throw ValidationError("--all-fields goes with --jsonl") }
     }
 }
 
@@ -102,18 +106,30 @@ enum PIIInput {
             try body(PIIUnit(index: 0, text: try TextDecoding.decode(bytes, lossy: input.lossy, source: file), context: [], location: SourceLocation(file: file)))
         } else if let path = input.jsonl {
             var index = 0
-            try forEachJSONL(path, field: input.field, lossy: input.lossy) { _, value, location in
-                try body(PIIUnit(index: index, text: value, context: [input.field], location: location))
-                index += 1
+            if input.allFields {
+                try forEachJSONLObject(path, lossy: input.lossy) { object, location in
+                    _ = try JSONStrings.rewrite(object) { value, keys in
+                        var at = location
+                        at.jsonPath = "$" + keys.map { ".\($0)" }.joined()
+                        try body(PIIUnit(index: index, text: value, context: keys, location: at))
+                        index += 1
+                        return value
+                    }
+                }
+            } else {
+                try forEachJSONL(path, field: input.field, lossy: input.lossy) { _, value, location in
+                    try body(PIIUnit(index: index, text: value, context: [input.field], location: location))
+                    index += 1
+                }
             }
         } else if let path = input.csv {
-            let table = try CSVRecords.read(path, lossy: input.lossy)
-            let wanted = try CSVRecords.columnIndices(table.header, input.columns ?? "", path: path)
+            var stream = try CSVStream(path: path, lossy: input.lossy)
+            let wanted = try CSVColumns.indices(stream.header, input.columns ?? "", path: path)
             var index = 0
-            for record in table.records {
+            while let fields = try stream.next() {
                 for c in wanted {
-                    try body(PIIUnit(index: index, text: c < record.fields.count ? record.fields[c] : "", context: [table.header[c]],
-                                     location: SourceLocation(file: path, line: record.line, column: table.header[c])))
+                    try body(PIIUnit(index: index, text: c < fields.count ? fields[c] : "", context: [stream.header[c]],
+                                     location: SourceLocation(file: path, line: stream.recordLine, column: stream.header[c])))
                     index += 1
                 }
             }
@@ -122,17 +138,24 @@ enum PIIInput {
 }
 
 extension PIIInput {
-    /// Streams a JSONL file: each non-blank line's object, its text `field` and its location; invalid UTF-8, a
-    /// line that is not an object, or a missing text field is an error naming the line.
-    static func forEachJSONL(
-        _ path: String, field: String, lossy: Bool, _ body: ([String: Any], String, SourceLocation) throws -> Void
-    ) throws {
+    /// Streams a JSONL file's objects with their locations (blank lines skipped); invalid UTF-8 or a line that is
+    /// not an object is an error naming the line.
+    static func forEachJSONLObject(_ path: String, lossy: Bool, _ body: ([String: Any], SourceLocation) throws -> Void) throws {
         var lines = try LineStream(path: path)
         while let line = try lines.next() {
             if line.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
             let location = SourceLocation(file: path, line: lines.lineNumber)
             let text = try TextDecoding.decode(line, lossy: lossy, source: path, line: lines.lineNumber, base: lines.lineStart)
-            let object = try JSONRecord.parse(text, at: location)
+            try body(try JSONRecord.parse(text, at: location), location)
+        }
+    }
+
+    /// Streams a JSONL file: each object, its text `field` and its location; a missing text field is an error
+    /// naming the line.
+    static func forEachJSONL(
+        _ path: String, field: String, lossy: Bool, _ body: ([String: Any], String, SourceLocation) throws -> Void
+    ) throws {
+        try forEachJSONLObject(path, lossy: lossy) { object, location in
             guard let value = object[field] as? String else {
                 throw CustosError(.invalidInput, "no text field '\(field)'", at: location)
             }
@@ -156,23 +179,9 @@ enum JSONRecord {
     }
 }
 
-/// CSV with a header, validated as UTF-8.
-enum CSVRecords {
-    static func read(_ path: String, lossy: Bool) throws -> (header: [String], records: [CSVRecord]) {
-        var bytes = try FileInput.readBytes(path)
-        if UTF8Validation.firstInvalidOffset(bytes) != nil {
-            _ = try TextDecoding.decode(bytes, lossy: lossy, source: path)
-            bytes = Array(String(decoding: bytes, as: UTF8.self).utf8)
-        }
-        var options = CSVOptions()
-        options.hasHeader = false
-        var records = try CSVReader.records(bytes, options: options)
-        guard !records.isEmpty else { throw CustosError(.invalidInput, "empty CSV (no header)", at: SourceLocation(file: path)) }
-        let header = records.removeFirst().fields
-        return (header, records)
-    }
-
-    static func columnIndices(_ header: [String], _ columns: String, path: String) throws -> [Int] {
+/// The columns a CSV command works on.
+enum CSVColumns {
+    static func indices(_ header: [String], _ columns: String, path: String) throws -> [Int] {
         try columns.split(separator: ",").map { name in
             let n = name.trimmingCharacters(in: .whitespaces)
             guard let k = header.firstIndex(of: n) else {
@@ -198,7 +207,8 @@ struct PIIScanCommand: ParsableCommand {
         abstract: "Find personal data; spans in Unicode-scalar offsets (end exclusive).",
         discussion: """
             --format json prints one line per input text: {"index": i, "spans": [{"start", "end", "type", "score"}]} \
-            (with --csv, also "line" and "column"). Throughput goes to stderr for files. Exit 2 on bad input.
+            (with --csv, also "line" and "column"; with --all-fields, "line" and the JSON "path"). Files are streamed \
+            (memory bounded by the longest line or record). Throughput goes to stderr for files. Exit 2 on bad input.
             """)
 
     @OptionGroup var input: PIIInputOptions
@@ -212,27 +222,30 @@ struct PIIScanCommand: ParsableCommand {
         try ArgumentEncoding.requireValidUTF8()
         guard output.format != .html else { throw ValidationError("--format html is not available for pii scan") }
         let (analyzer, wanted) = try analyzerOptions.analyzer()
-        var lines: [String] = []
+        // JSON lines stream out (stdout, or a file that appears only when every line is written).
+        let sink = output.format == .json ? try LineSink(path: output.out) : nil
         var rows: [[String]] = []
         var texts = 0
         var bytes = 0
         let started = ContinuousClock.now
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
         try PIIInput.forEach(input) { unit in
             let scalars = ScalarText(unit.text)
             let spans = analyzer.analyze(scalars, entities: wanted, context: unit.context)
             texts += 1
             bytes += unit.text.utf8.count
             if output.format == .json {
-                struct Line: Encodable { var index: Int; var line: Int?; var column: String?; var spans: [SpanJSON] }
+                struct Line: Encodable { var index: Int; var line: Int?; var column: String?; var path: String?; var spans: [SpanJSON] }
                 let items = spans.map {
                     SpanJSON(start: $0.start, end: $0.end, type: $0.type.rawValue, score: ($0.score * 1e6).rounded() / 1e6,
                              text: showText ? scalars.string($0.range) : nil, recognizer: showText ? $0.recognizer : nil)
                 }
-                let line = Line(index: unit.index, line: input.csv != nil ? unit.location.line : nil,
-                                column: input.csv != nil ? unit.location.column : nil, spans: items)
-                lines.append(String(decoding: try encoder.encode(line), as: UTF8.self))
+                let line = Line(index: unit.index, line: input.csv != nil || input.allFields ? unit.location.line : nil,
+                                column: input.csv != nil ? unit.location.column : nil,
+                                path: input.allFields ? unit.location.jsonPath : nil, spans: items)
+                try sink?.write(String(decoding: try encoder.encode(line), as: UTF8.self))
             } else {
                 for s in spans {
                     rows.append(["\(unit.index)", "\(s.start)", "\(s.end)", s.type.rawValue, String(format: "%.2f", s.score),
@@ -240,9 +253,12 @@ struct PIIScanCommand: ParsableCommand {
                 }
             }
         }
-        if output.format == .json {
-            try output.emit(lines.joined(separator: "\n"))
-        } else {
+            try sink?.commit()
+        } catch {
+            sink?.abandon()
+            throw error
+        }
+        if output.format != .json {
             let columns: [TerminalTable.Column] = [
                 .init("text", alignment: .right), .init("start", alignment: .right), .init("end", alignment: .right), .init("type"),
                 .init("score", alignment: .right), .init("value"),
@@ -314,50 +330,66 @@ struct PIIRedactCommand: ParsableCommand {
         if let path = operators.vault, FileManager.default.fileExists(atPath: path), let key = anonymizer.key {
             vault = try Vault.load(from: path, key: key)
         }
-        var output: [String] = []
-        if let csv = input.csv {
-            let table = try CSVRecords.read(csv, lossy: input.lossy)
-            let wantedColumns = try CSVRecords.columnIndices(table.header, input.columns ?? "", path: csv)
-            output.append(CSVLine.encode(table.header))
-            for record in table.records {
-                var fields = record.fields
-                for c in wantedColumns where c < fields.count {
-                    let spans = analyzer.analyze(fields[c], entities: wanted, context: [table.header[c]])
-                    fields[c] = try anonymizer.anonymize(fields[c], spans: spans, vault: &vault).text
+        // Lines go out as they are made: to stdout, or to a temporary file renamed over --out only at the end,
+        // so memory stays bounded and a failure leaves no output file (and no vault update) behind.
+        let sink = try LineSink(path: out)
+        do {
+            if let csv = input.csv {
+                var stream = try CSVStream(path: csv, lossy: input.lossy)
+                let columns = try CSVColumns.indices(stream.header, input.columns ?? "", path: csv)
+                try sink.write(CSVStream.encode(stream.header))
+                while var fields = try stream.next() {
+                    for c in columns where c < fields.count {
+                        let spans = analyzer.analyze(fields[c], entities: wanted, context: [stream.header[c]])
+                        fields[c] = try anonymizer.anonymize(fields[c], spans: spans, vault: &vault).text
+                    }
+                    try sink.write(CSVStream.encode(fields))
                 }
-                output.append(CSVLine.encode(fields))
+            } else if let path = input.jsonl {
+                try PIIInput.forEachJSONLObject(path, lossy: input.lossy) { object, location in
+                    var object = object
+                    if input.allFields {
+                        object = try JSONStrings.rewrite(object) { value, keys in
+                            let spans = analyzer.analyze(value, entities: wanted, context: keys)
+                            return try anonymizer.anonymize(value, spans: spans, vault: &vault).text
+                        } as? [String: Any] ?? object
+                    } else {
+                        guard let value = object[input.field] as? String else {
+                            throw CustosError(.invalidInput, "no text field '\(input.field)'", at: location)
+                        }
+                        let spans = analyzer.analyze(value, entities: wanted, context: [input.field])
+                        object[input.field] = try anonymizer.anonymize(value, spans: spans, vault: &vault).text
+                    }
+                    try sink.write(try JSONRecord.encode(object))
+                }
+            } else {
+                try PIIInput.forEach(input) { unit in
+                    let spans = analyzer.analyze(unit.text, entities: wanted)
+                    try sink.write(try anonymizer.anonymize(unit.text, spans: spans, vault: &vault).text)
+                }
             }
-        } else if let path = input.jsonl {
-            try PIIInput.forEachJSONL(path, field: input.field, lossy: input.lossy) { object, value, _ in
-                var object = object
-                let spans = analyzer.analyze(value, entities: wanted, context: [input.field])
-                object[input.field] = try anonymizer.anonymize(value, spans: spans, vault: &vault).text
-                output.append(try JSONRecord.encode(object))
-            }
-        } else {
-            try PIIInput.forEach(input) { unit in
-                let spans = analyzer.analyze(unit.text, entities: wanted)
-                output.append(try anonymizer.anonymize(unit.text, spans: spans, vault: &vault).text)
-            }
-        }
-        let result = output.joined(separator: "\n")
-        if let path = operators.vault, let key = anonymizer.key { try vault.save(to: path, key: key) }
-        if let out {
-            try FileInput.writeAtomically(result + "\n", to: out)
-        } else {
-            print(result)
+            if let path = operators.vault, let key = anonymizer.key { try vault.save(to: path, key: key) }
+            try sink.commit()
+        } catch {
+            sink.abandon()
+            throw error
         }
     }
 }
 
-/// RFC 4180 quoting for one CSV line.
-enum CSVLine {
-    static func encode(_ fields: [String]) -> String {
-        fields.map { f in
-            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-        }.joined(separator: ",")
+/// Where redact's lines go: stdout as they come, or a file that appears only on `commit()`.
+final class LineSink {
+    private let file: AtomicFileWriter?
+
+    init(path: String?) throws { file = try path.map { try AtomicFileWriter(path: $0) } }
+
+    func write(_ line: String) throws {
+        if let file { try file.write(line + "\n") } else { print(line) }
     }
+
+    func commit() throws { try file?.commit() }
+
+    func abandon() { file?.abandon() }
 }
 
 struct PIIRestoreCommand: ParsableCommand {

@@ -51,41 +51,94 @@ public enum FileInput {
     /// Writes `data` to `path` atomically: a temporary file in the same directory is written,
     /// flushed and renamed over the target, so readers see the old file or the new one, never half.
     public static func writeAtomically(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CustosError(.io, "the directory '\(directory.path)' does not exist", at: SourceLocation(file: path))
-        }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else {
-            throw CustosError(.io, "cannot create a file next to the output (errno \(errno))", at: SourceLocation(file: path))
-        }
-        var failure: String?
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = "write failed (errno \(errno))"
-                    return
-                }
-                offset += written
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = "fsync failed (errno \(errno))" }
-        close(fd)
-        if failure == nil && rename(temporary.path, path) != 0 { failure = "rename failed (errno \(errno))" }
-        if let failure {
-            unlink(temporary.path)
-            throw CustosError(.io, "cannot write the file: \(failure)", at: SourceLocation(file: path))
+        let writer = try AtomicFileWriter(path: path)
+        do {
+            try writer.write(data)
+            try writer.commit()
+        } catch {
+            writer.abandon()
+            throw error
         }
     }
 
     /// Writes text atomically as UTF-8; see `writeAtomically(_:to:)`.
     public static func writeAtomically(_ text: String, to path: String) throws {
         try writeAtomically(Data(text.utf8), to: path)
+    }
+}
+
+/// A file written in pieces that appears at its path only when `commit()` succeeds: the pieces go to a temporary
+/// file in the same directory, which is flushed and renamed over the target. Until then (and after `abandon()`,
+/// or if the process dies) the target is untouched, so streaming commands keep bounded memory and still never
+/// leave a half-written output.
+public final class AtomicFileWriter {
+    private let path: String
+    private let temporary: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+
+    /// Creates the temporary file next to `path`.
+    public init(path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CustosError(.io, "the directory '\(directory.path)' does not exist", at: SourceLocation(file: path))
+        }
+        self.path = path
+        temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            throw CustosError(.io, "cannot create a file next to the output (errno \(errno))", at: SourceLocation(file: path))
+        }
+    }
+
+    deinit { abandon() }
+
+    /// Appends bytes (buffered in 1 MiB pieces).
+    public func write<D: DataProtocol>(_ data: D) throws {
+        buffer.append(contentsOf: data)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// Appends text as UTF-8.
+    public func write(_ text: String) throws { try write(Array(text.utf8)) }
+
+    private func flush() throws {
+        guard fd >= 0 else { throw CustosError(.internal, "write after commit or abandon", at: SourceLocation(file: path)) }
+        try buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(fd, raw.baseAddress?.advanced(by: offset), raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw CustosError(.io, "cannot write the file: write failed (errno \(errno))", at: SourceLocation(file: path))
+                }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs and renames the temporary file over the target.
+    public func commit() throws {
+        try flush()
+        var failure: String?
+        if fsync(fd) != 0 { failure = "fsync failed (errno \(errno))" }
+        close(fd)
+        fd = -1
+        if failure == nil && rename(temporary, path) != 0 { failure = "rename failed (errno \(errno))" }
+        if let failure {
+            unlink(temporary)
+            throw CustosError(.io, "cannot write the file: \(failure)", at: SourceLocation(file: path))
+        }
+    }
+
+    /// Removes the temporary file; the target is left as it was.
+    public func abandon() {
+        guard fd >= 0 else { return }
+        close(fd)
+        fd = -1
+        unlink(temporary)
     }
 }
