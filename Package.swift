@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "CustosAudit", targets: ["CustosAudit"]),
         .library(name: "CustosPrivacy", targets: ["CustosPrivacy"]),
         .library(name: "CustosGuard", targets: ["CustosGuard"]),
+        .library(name: "CustosExplain", targets: ["CustosExplain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -87,17 +88,21 @@ let package = Package(
             ],
             resources: [.copy("Resources/profanity_model.json"), .copy("Resources/jailbreak_head.json")],
             swiftSettings: strict),
+        // Shapley values (exact, KernelSHAP, permutation), LIME, word-level text explanations, faithfulness curves.
+        .target(
+            name: "CustosExplain", dependencies: ["CustosCore", "CustosReport", "CustosML", "CustosGuard"],
+            swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
                 "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
-                "CustosGuard", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CustosGuard", "CustosExplain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
-                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard",
+                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard", "CustosExplain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -128,6 +133,10 @@ let package = Package(
         .testTarget(
             name: "CustosGuardTests",
             dependencies: ["CustosCore", "CustosML", "CustosGuard"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CustosExplainTests",
+            dependencies: ["CustosCore", "CustosML", "CustosGuard", "CustosExplain"],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(

@@ -11,6 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks against the Python peers (run `scripts/bench-setup` first; build with -c release).",
         subcommands: [
             FairnessAuditBench.self, EncoderBench.self, AuditBench.self, DPBench.self, MitigationBench.self, GuardBench.self,
+            ExplainBench.self,
         ])
 }
 
