@@ -1,4 +1,5 @@
 import CustosCore
+import CustosML
 
 /// A cooperative game: the value `v(S)` of each coalition `S` of players (features, words).
 ///
