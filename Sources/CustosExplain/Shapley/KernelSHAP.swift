@@ -24,7 +24,7 @@ public struct KernelSHAP: Sendable {
     /// The coalitions (over `n` players, flat `count × n` flags) and their kernel weights.
     public func coalitions(players n: Int, generator: inout SeededGenerator) -> (masks: [Bool], weights: [Double]) {
         let budget = n <= 30 ? min(samples, (1 << n) - 2) : samples
-        let sizes = (n + 1) / 2          // ⌈(n−1)/2⌉ distinct sizes up to complements
+        let sizes = n / 2                // ⌈(n−1)/2⌉ distinct sizes up to complements
         let pairedSizes = (n - 1) / 2    // sizes whose complement has a different size
         var sizeWeights = (1...max(sizes, 1)).map { s in Double(n - 1) / Double(s * (n - s)) }
         for s in 0..<pairedSizes { sizeWeights[s] *= 2 }
@@ -62,7 +62,8 @@ public struct KernelSHAP: Sendable {
         sampleWeights = Array(sampleWeights[fullSizes...])
         let sampleTotal = sampleWeights.reduce(0, +)
         let fixed = weights.count
-        var seen: [[Bool]: Int] = [:]
+        // Each drawn coalition's position, and its complement's when that was added too.
+        var seen: [[Bool]: (position: Int, complement: Int?)] = [:]
         var attempts = 0
         while left > 0, attempts < 4 * budget {
             attempts += 1
@@ -78,20 +79,23 @@ public struct KernelSHAP: Sendable {
             var subset = [Bool](repeating: false, count: n)
             for t in 0..<size { subset[order[t]] = true }
             let paired = size <= pairedSizes
-            if let position = seen[subset] {
-                weights[position] += 1
-                if paired { weights[position + 1] += 1 }
+            if let earlier = seen[subset] {
+                weights[earlier.position] += 1
+                if let complement = earlier.complement { weights[complement] += 1 }
                 continue
             }
-            seen[subset] = weights.count
+            let position = weights.count
             masks += subset
             weights.append(1)
             left -= 1
+            var complement: Int?
             if paired, left > 0 {
+                complement = weights.count
                 masks += subset.map { !$0 }
                 weights.append(1)
                 left -= 1
             }
+            seen[subset] = (position, complement)
         }
         let leftWeight = sizeWeights[fullSizes...].reduce(0, +)
         let sampled = weights[fixed...].reduce(0, +)
