@@ -66,6 +66,31 @@ struct ShapleyReferenceTests {
         #expect(Set(stride(from: 0, to: masks.count, by: 7).map { Array(masks[$0..<($0 + 7)]) }).count == 126)
     }
 
+    @Test("with fewer samples than coalitions, KernelSHAP's mean error over 100 seeds is no larger than shap's",
+          arguments: [32, 64])
+    func kernelSmallBudget(samples: Int) throws {
+        let reference = try ShapReference.shared.get()
+        let data = try Data(contentsOf: ShapReference.root.appendingPathComponent("explain/shap_kernel_budget.json"))
+        let budgets = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["budgets"] as? [String: Any]
+        let shapError = try #require((budgets?["\(samples)"] as? [String: Any])?["mean_abs_error"] as? Double)
+        let model = try reference.standardizedModel
+        let rows = try reference.standardizedRows
+        var total = 0.0
+        for seed in 0..<100 {
+            let result = try ShapleyExplainer(method: .kernel, samples: samples, seed: UInt64(seed), features: 7)
+                .explain(model, rows: rows, background: reference.background)
+            var sum = 0.0
+            for (row, expected) in zip(result.rows, reference.rows) {
+                #expect(abs(row.values.reduce(0, +) - (expected.prediction - reference.baseValue)) < 1e-12)
+                sum += zip(row.values, expected.exact).reduce(0) { $0 + abs($1.0 - $1.1) }
+            }
+            total += sum / 35
+        }
+        let ours = total / 100
+        #expect(ours <= shapError, "Custos \(ours) against shap \(shapError)")
+        #expect(ours > 0)  // sampled, so not exact: the comparison is not vacuous
+    }
+
     @Test("permutation sampling is efficient exactly and close to the exact values")
     func permutationEfficiency() throws {
         let reference = try ShapReference.shared.get()

@@ -1,5 +1,6 @@
 import CustosCore
 import CustosML
+import Foundation
 
 /// KernelSHAP (Lundberg & Lee 2017): Shapley values as the weighted least-squares fit of an additive model to
 /// coalition values, with the Shapley kernel `π(S) = (n−1) / (C(n,|S|) · |S| · (n−|S|))`.
@@ -65,6 +66,7 @@ public struct KernelSHAP: Sendable {
         // Each drawn coalition's position, and its complement's when that was added too.
         var seen: [[Bool]: (position: Int, complement: Int?)] = [:]
         var attempts = 0
+        var drawnSizes: [Int] = []  // per sampled coalition, the size index it was drawn with
         while left > 0, attempts < 4 * budget {
             attempts += 1
             var u = Double(generator.next() >> 11) * 0x1p-53 * sampleTotal
@@ -87,15 +89,28 @@ public struct KernelSHAP: Sendable {
             let position = weights.count
             masks += subset
             weights.append(1)
+            drawnSizes.append(index)
             left -= 1
             var complement: Int?
             if paired, left > 0 {
                 complement = weights.count
                 masks += subset.map { !$0 }
                 weights.append(1)
+                drawnSizes.append(index)
                 left -= 1
             }
             seen[subset] = (position, complement)
+        }
+        // Horvitz–Thompson weights instead of draw counts (Olsen & Jullum 2024, "c-kernel"): a sampled coalition of
+        // size s carries its Shapley kernel weight divided by the probability that `attempts` draws include it,
+        // 1 − (1 − pₛ)^attempts with pₛ = P(size s) / C(n, s). Counts are the same estimator's noisy version; these
+        // weights lower KernelSHAP's error at small budgets (see docs/explain.md).
+        for k in fixed..<weights.count {
+            let sizeIndex = drawnSizes[k - fixed]
+            let size = sizeIndex + fullSizes + 1
+            let draw = sampleWeights[sizeIndex] / sampleTotal / binomial(n, size)
+            let included = -Foundation.expm1(Double(attempts) * Foundation.log1p(-draw))
+            weights[k] = sizeWeights[size - 1] / binomial(n, size) / included
         }
         let leftWeight = sizeWeights[fullSizes...].reduce(0, +)
         let sampled = weights[fixed...].reduce(0, +)
