@@ -88,6 +88,13 @@ public struct LinearModelFile: AdditiveTabularModel {
     /// The logistic link.
     public func output(margin: Double) -> Double { LogisticRegression.sigmoid(margin) }
 
+    /// The mean positive-class probability over margins, with the sigmoid inlined.
+    public func meanOutput(_ margins: UnsafeBufferPointer<Double>) -> Double {
+        var sum = 0.0
+        for margin in margins { sum += LogisticRegression.sigmoid(margin) }
+        return sum / Double(margins.count)
+    }
+
     /// A feature value as text: the number, or the category a code stands for.
     public func valueLabel(_ value: Double, feature index: Int) -> String {
         if case .categorical(_, let categories) = featureTerms[index] {

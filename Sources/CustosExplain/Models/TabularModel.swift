@@ -24,9 +24,19 @@ public protocol AdditiveTabularModel: TabularModel {
     func terms(_ row: [Double]) -> [Double]
     /// The output for a margin.
     func output(margin: Double) -> Double
+    /// The mean output over many margins (a coalition's value is one such mean per coalition, so this is the
+    /// innermost loop of every estimator; implementations inline their link here).
+    func meanOutput(_ margins: UnsafeBufferPointer<Double>) -> Double
 }
 
 extension AdditiveTabularModel {
+    /// Averages `output(margin:)`.
+    public func meanOutput(_ margins: UnsafeBufferPointer<Double>) -> Double {
+        var sum = 0.0
+        for margin in margins { sum += output(margin: margin) }
+        return sum / Double(margins.count)
+    }
+
     /// `output(intercept + Σ terms)` per row.
     public func predict(_ rows: DenseMatrix) throws -> [Double] {
         (0..<rows.rows).map { i in output(margin: terms(rows.row(i)).reduce(intercept, +)) }

@@ -117,16 +117,21 @@ public struct InterventionalGame: CoalitionGame {
         if let additive {
             var out = [Double](repeating: 0, count: count)
             var margins = additive.baseMargins
-            for k in 0..<count {
-                margins.withUnsafeMutableBufferPointer { margin in
-                    for i in 0..<margin.count { margin[i] = additive.baseMargins[i] }
-                    for j in 0..<m where masks[k * m + j] {
-                        additive.deltas.withUnsafeBufferPointer { delta in
-                            for i in 0..<margin.count { margin[i] += delta[j * margin.count + i] }
+            let b = margins.count
+            try additive.deltas.withUnsafeBufferPointer { delta in
+                try additive.baseMargins.withUnsafeBufferPointer { base in
+                    try masks.withUnsafeBufferPointer { mask in
+                        for k in 0..<count {
+                            margins.withUnsafeMutableBufferPointer { margin in
+                                for i in 0..<b { margin[i] = base[i] }
+                                for j in 0..<m where mask[k * m + j] {
+                                    for i in 0..<b { margin[i] += delta[j * b + i] }
+                                }
+                            }
+                            out[k] = try mean(of: margins, additive.model, coalition: k)
                         }
                     }
                 }
-                out[k] = try mean(of: margins, additive.model, coalition: k)
             }
             return out
         }
@@ -166,9 +171,7 @@ public struct InterventionalGame: CoalitionGame {
     }
 
     private func mean(of margins: [Double], _ model: any AdditiveTabularModel, coalition: Int) throws -> Double {
-        var sum = 0.0
-        for margin in margins { sum += model.output(margin: margin) }
-        let value = sum / Double(margins.count)
+        let value = margins.withUnsafeBufferPointer { model.meanOutput($0) }
         guard value.isFinite else {
             throw CustosError(.invalidInput, "the model returned a non-finite output for a coalition of \(rowDescription); "
                 + "explanations need finite outputs")

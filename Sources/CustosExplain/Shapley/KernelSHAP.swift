@@ -64,8 +64,9 @@ public struct KernelSHAP: Sendable {
         let sampleTotal = sampleWeights.reduce(0, +)
         let fixed = weights.count
         // Each drawn coalition's position, and its complement's when that was added too.
-        var seen: [[Bool]: (position: Int, complement: Int?)] = [:]
+        var seen: [[UInt64]: (position: Int, complement: Int?)] = [:]
         var attempts = 0
+        var order = Array(0..<n)
         var drawnSizes: [Int] = []  // per sampled coalition, the size index it was drawn with
         while left > 0, attempts < 4 * budget {
             attempts += 1
@@ -76,12 +77,14 @@ public struct KernelSHAP: Sendable {
                 index += 1
             }
             let size = index + fullSizes + 1
-            var order = Array(0..<n)
-            order.shuffle(using: &generator)
+            // A uniform subset of `size` players: the first `size` steps of a Fisher–Yates shuffle.
+            for t in 0..<size { order.swapAt(t, t + generator.nextIndex(below: n - t)) }
             var subset = [Bool](repeating: false, count: n)
             for t in 0..<size { subset[order[t]] = true }
             let paired = size <= pairedSizes
-            if let earlier = seen[subset] {
+            var key = [UInt64](repeating: 0, count: (n + 63) / 64)
+            for t in 0..<size { key[order[t] / 64] |= 1 << UInt64(order[t] % 64) }
+            if let earlier = seen[key] {
                 weights[earlier.position] += 1
                 if let complement = earlier.complement { weights[complement] += 1 }
                 continue
@@ -99,7 +102,7 @@ public struct KernelSHAP: Sendable {
                 drawnSizes.append(index)
                 left -= 1
             }
-            seen[subset] = (position, complement)
+            seen[key] = (position, complement)
         }
         // Horvitz–Thompson weights instead of draw counts (Olsen & Jullum 2024, "c-kernel"): a sampled coalition of
         // size s carries its Shapley kernel weight divided by the probability that `attempts` draws include it,
@@ -141,20 +144,18 @@ public struct KernelSHAP: Sendable {
         // Eliminate the last player: φ_last = total − Σ others, so the fit is over n−1 free coefficients with
         // xⱼ = zⱼ − z_last and y = v(S) − v(∅) − z_last · total.
         let p = n - 1
-        var gram = DenseMatrix(zeros: p, p)
-        var rhs = [Double](repeating: 0, count: p)
-        var x = [Double](repeating: 0, count: p)
-        for k in 0..<count {
-            let last: Double = local[k * n + p] ? 1 : 0
-            for j in 0..<p { x[j] = (local[k * n + j] ? 1 : 0) - last }
-            let y = values[k] - base - last * totalEffect
-            let w = weights[k]
-            for a in 0..<p where x[a] != 0 {
-                rhs[a] += w * x[a] * y
-                for b in 0...a where x[b] != 0 { gram[a, b] += w * x[a] * x[b] }
+        var design = DenseMatrix(zeros: count, p)
+        var weightedTarget = [Double](repeating: 0, count: count)
+        design.values.withUnsafeMutableBufferPointer { x in
+            for k in 0..<count {
+                let last: Double = local[k * n + p] ? 1 : 0
+                for j in 0..<p { x[k * p + j] = (local[k * n + j] ? 1 : 0) - last }
+                weightedTarget[k] = weights[k] * (values[k] - base - last * totalEffect)
             }
         }
-        for a in 0..<p { for b in 0..<a { gram[b, a] = gram[a, b] } }
+        // Normal equations XᵀWX·β = XᵀW·y (BLAS: dsyrk and dgemv).
+        let gram = try BLASKernels.weightedGram(design, weights: weights)
+        let rhs = try BLASKernels.gemv(design, weightedTarget, transposed: true)
         guard let factor = Cholesky(gram) else {
             throw CustosError(.usage, "KernelSHAP with \(samples) samples does not determine all \(n) Shapley values "
                 + "(the sampled coalitions are degenerate); raise the sample budget")
