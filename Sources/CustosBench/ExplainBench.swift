@@ -78,6 +78,21 @@ struct ExplainBench: ParsableCommand {
         return (ProcessTimer.median(times), values)
     }
 
+    /// Custos' median seconds through `ShapleyExplainer.explain`, which explains rows on all cores.
+    func timeParallel(_ setup: Setup, method: ShapleyMethod, samples: Int) throws -> Double {
+        let model = try setup.model
+        let rows = try DenseMatrix(rows: setup.rows.count, columns: setup.features.count, values: setup.rows.flatMap { $0 })
+        let background = try DenseMatrix(rows: setup.background.count, columns: setup.features.count, values: setup.background.flatMap { $0 })
+        let explainer = try ShapleyExplainer(method: method, samples: samples, seed: 0, features: setup.features.count)
+        var times: [Double] = []
+        for _ in 0..<max(1, bench.runs) {
+            let start = DispatchTime.now()
+            _ = try explainer.explain(model, rows: rows, background: background)
+            times.append(AuditBench.seconds(since: start))
+        }
+        return ProcessTimer.median(times)
+    }
+
     /// The peer's median seconds, version and values.
     func timePeer(_ setup: Setup, samples: Int, directory: URL) throws -> (Double, String, [[Double]]) {
         let input = directory.appendingPathComponent("\(setup.name).json").path
@@ -102,7 +117,9 @@ struct ExplainBench: ParsableCommand {
             "peer": "shap \(version) KernelExplainer (scripts/peers/explain.py)", "peer_s": peer, "ratio": peer / custos,
             "runs": bench.runs, "peer_runs": max(1, peerRuns),
             "input": "\(setup.rows.count) UCI Adult rows, \(setup.background.count) background rows, \(setup.features.count) features",
-            "note": "in process, one thread each; nsamples \(samples)" + (samples >= (1 << setup.features.count) - 2 ? " (all coalitions)" : " (sampled)"),
+            "note": "in process, one thread each (ratio); nsamples \(samples)" + (samples >= (1 << setup.features.count) - 2 ? " (all coalitions)" : " (sampled)")
+                + "; custos_parallel_s: the same through ShapleyExplainer.explain on \(Parallel.threadCount) threads",
+            "custos_parallel_s": try timeParallel(setup, method: .kernel, samples: samples), "threads": Parallel.threadCount,
         ]
         if setup.features.count <= ExactShapley.maximumPlayers {
             let (_, exact) = try timeCustos(setup, method: .exact, samples: samples)

@@ -49,10 +49,10 @@ struct ExplainShapCommand: ParsableCommand {
         commandName: "shap",
         abstract: "Shapley values of a model file's positive-class probability for each data row, against a background set.",
         discussion: """
-            Interventional Shapley values: a feature absent from a coalition takes the background rows' values.
-            exact enumerates all 2^M coalitions (M ≤ 16; cost 2^M × background rows model outputs per row), kernel is
-            KernelSHAP with paired sampling and efficiency enforced exactly (exact when --samples ≥ 2^M − 2),
-            permutation samples antithetic permutation pairs. --format json prints
+            Interventional Shapley values: a feature absent from a coalition takes the background rows' values. \
+            exact enumerates all 2^M coalitions (M ≤ 16; cost 2^M × background rows model outputs per row), kernel is \
+            KernelSHAP with paired sampling and efficiency enforced exactly (exact when --samples ≥ 2^M − 2), \
+            permutation samples antithetic permutation pairs. --format json prints \
             {"features": [...], "base_value": b, "rows": [{"index": i, "prediction": p, "values": [...]}]}.
             """)
 
@@ -92,7 +92,7 @@ struct ExplainLimeCommand: ParsableCommand {
         commandName: "lime",
         abstract: "LIME explanations (quartile discretization, exponential kernel, ridge surrogate) for each data row.",
         discussion: """
-            The training set supplies the quartiles, bin statistics and category frequencies perturbed samples are
+            The training set supplies the quartiles, bin statistics and category frequencies perturbed samples are \
             drawn from (as lime's LimeTabularExplainer(training_data)). One-hot encoded model columns are categorical.
             """)
 
@@ -173,7 +173,7 @@ struct ExplainTextCommand: ParsableCommand {
         commandName: "text",
         abstract: "Which words make a guard scanner score a text as it does (Shapley values or LIME over words).",
         discussion: """
-            Words absent from a coalition are removed from the text. auto uses exact Shapley values up to 12 words and
+            Words absent from a coalition are removed from the text. auto uses exact Shapley values up to 12 words and \
             KernelSHAP beyond. Deletion and insertion curves (AOPC) measure how faithful the attribution is.
             """)
 
