@@ -8,25 +8,6 @@ import Foundation
 extension ShapleyMethod: ExpressibleByArgument {}
 extension TextExplanationMethod: ExpressibleByArgument {}
 
-/// `--format` and `--output` (alias `--out`) of the explain commands.
-struct ExplainOutputOptions: ParsableArguments {
-    @Option(help: "Output format: table (terminal), json (documented schema) or html (self-contained report).")
-    var format: OutputFormat = .table
-
-    @Option(name: [.customLong("output"), .customLong("out")],
-            help: "Write the output to this file (atomically: nothing is written on error) instead of stdout.")
-    var output: String?
-
-    /// Prints or writes the rendered output.
-    func emit(_ text: String) throws {
-        if let output {
-            try FileInput.writeAtomically(text.hasSuffix("\n") ? text : text + "\n", to: output)
-        } else {
-            print(text)
-        }
-    }
-}
-
 /// `--model M.json --data rows.csv`: a saved logistic regression and the rows to explain.
 struct ExplainedModelOptions: ParsableArguments {
     @Option(help: "Model file (ModelFile JSON, schema 1, as `custos fairness train` writes; empty preprocessing allowed).")
@@ -70,7 +51,7 @@ struct ExplainShapCommand: ParsableCommand {
     @Option(help: "Seed of kernel and permutation sampling.")
     var seed: UInt64 = 0
 
-    @OptionGroup var output: ExplainOutputOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let (model, rows) = try input.load()
@@ -110,7 +91,7 @@ struct ExplainLimeCommand: ParsableCommand {
     @Option(help: "Seed; row i uses seed + i.")
     var seed: UInt64 = 0
 
-    @OptionGroup var output: ExplainOutputOptions
+    @OptionGroup var output: OutputOptions
 
     /// The `--format json` document.
     struct Document: Encodable {
@@ -191,7 +172,7 @@ struct ExplainTextCommand: ParsableCommand {
     @Option(help: "Seed of the sampling methods.")
     var seed: UInt64 = 0
 
-    @OptionGroup var output: ExplainOutputOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try ArgumentEncoding.requireValidUTF8()

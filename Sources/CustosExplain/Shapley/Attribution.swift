@@ -17,6 +17,15 @@ public struct Attribution: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey { case baseValue = "base_value", prediction, values }
+
+    /// The attribution when at most one player is active (no estimation needed: that player, if any, gets
+    /// `v(N) − v(∅)`, every other player 0); nil otherwise.
+    static func settled(_ game: some CoalitionGame, players: [Int], base: Double, full: Double) -> Attribution? {
+        guard players.count <= 1 else { return nil }
+        var phi = [Double](repeating: 0, count: game.playerCount)
+        if let only = players.first { phi[only] = full - base }
+        return Attribution(baseValue: base, prediction: full, values: phi)
+    }
 }
 
 /// Binomial coefficient as a double (exact for the sizes used here, n ≤ 62).

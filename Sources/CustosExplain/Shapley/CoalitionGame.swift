@@ -34,6 +34,12 @@ extension CoalitionGame {
         return try values(masks)
     }
 
+    /// The active players, `v(∅)` and `v(N)` (one call for both values).
+    func endpoints() throws -> (players: [Int], base: Double, full: Double) {
+        let ends = try values([Bool](repeating: false, count: playerCount) + [Bool](repeating: true, count: playerCount))
+        return (activePlayers, ends[0], ends[1])
+    }
+
     /// `v(∅)`: the expected output when no player is known.
     public func emptyValue() throws -> Double {
         try values([Bool](repeating: false, count: playerCount))[0]

@@ -123,16 +123,11 @@ public struct KernelSHAP: Sendable {
 
     /// Estimated (or, when the budget covers every coalition, exact) Shapley values of `game`.
     public func attribute(_ game: some CoalitionGame, generator: inout SeededGenerator) throws -> Attribution {
+        let (players, base, full) = try game.endpoints()
+        if let settled = Attribution.settled(game, players: players, base: base, full: full) { return settled }
         let m = game.playerCount
-        let players = game.activePlayers
         let n = players.count
-        let ends = try game.values([Bool](repeating: false, count: m) + [Bool](repeating: true, count: m))
-        let (base, full) = (ends[0], ends[1])
         var phi = [Double](repeating: 0, count: m)
-        guard n > 1 else {
-            if n == 1 { phi[players[0]] = full - base }
-            return Attribution(baseValue: base, prediction: full, values: phi)
-        }
         let (local, weights) = coalitions(players: n, generator: &generator)
         let count = weights.count
         var masks = [Bool](repeating: false, count: count * m)
