@@ -121,6 +121,7 @@ public struct InterventionalGame: CoalitionGame {
         precondition(masks.count % m == 0, "masks must hold whole coalitions")
         let count = masks.count / m
         if let additive {
+            if m <= 62 { return try incrementalValues(masks, count: count, additive) }
             var out = [Double](repeating: 0, count: count)
             var margins = additive.baseMargins
             let b = margins.count
@@ -172,6 +173,52 @@ public struct InterventionalGame: CoalitionGame {
             }
             out[gray] = try mean(of: margins, additive.model, coalition: gray)
             previous = gray
+        }
+        return out
+    }
+
+    /// Additive values visited in Gray-code order: consecutive coalitions differ in few features, so each margin
+    /// vector is the previous one plus or minus those features' differences (instead of a sum over all of `S`).
+    private func incrementalValues(_ masks: [Bool], count: Int, _ additive: AdditiveCache) throws -> [Double] {
+        let m = playerCount
+        let b = background.rows
+        var keys = [UInt64](repeating: 0, count: count)
+        for k in 0..<count {
+            for j in 0..<m where masks[k * m + j] { keys[k] |= 1 << UInt64(j) }
+        }
+        // A subset's position in the Gray-code sequence is the inverse Gray code of its bitmask.
+        func rank(_ gray: UInt64) -> UInt64 {
+            var binary = gray
+            var shift: UInt64 = 1
+            while shift < 64 {
+                binary ^= binary >> shift
+                shift <<= 1
+            }
+            return binary
+        }
+        let ranks = keys.map(rank)
+        let order = (0..<count).sorted { ranks[$0] < ranks[$1] }
+        var out = [Double](repeating: 0, count: count)
+        var margins = additive.baseMargins
+        var current: UInt64 = 0
+        for k in order {
+            var changed = keys[k] ^ current
+            additive.deltas.withUnsafeBufferPointer { delta in
+                margins.withUnsafeMutableBufferPointer { margin in
+                    while changed != 0 {
+                        let j = changed.trailingZeroBitCount
+                        let offset = j * b
+                        if keys[k] & (1 << UInt64(j)) != 0 {
+                            for i in 0..<b { margin[i] += delta[offset + i] }
+                        } else {
+                            for i in 0..<b { margin[i] -= delta[offset + i] }
+                        }
+                        changed &= changed - 1
+                    }
+                }
+            }
+            current = keys[k]
+            out[k] = try mean(of: margins, additive.model, coalition: k)
         }
         return out
     }
