@@ -148,7 +148,10 @@ public struct KernelSHAP: Sendable {
                 weightedTarget[k] = weights[k] * (values[k] - base - last * totalEffect)
             }
         }
-        // Normal equations XᵀWX·β = XᵀW·y (BLAS: dsyrk and dgemv).
+        // Normal equations XᵀWX·β = XᵀW·y (BLAS: dsyrk and dgemv). One BLAS thread, as LogisticRegression.fit
+        // does: these products are small, rows are explained in parallel, and OpenBLAS' spinning workers took 10 %
+        // of a single-threaded run (perf). The setting is process-wide; the encoder sets its own before each use.
+        BLASThreads.set(1)
         let gram = try BLASKernels.weightedGram(design, weights: weights)
         let rhs = try BLASKernels.gemv(design, weightedTarget, transposed: true)
         guard let factor = Cholesky(gram) else {
