@@ -130,9 +130,13 @@ public struct KernelSHAP: Sendable {
         var phi = [Double](repeating: 0, count: m)
         let (local, weights) = coalitions(players: n, generator: &generator)
         let count = weights.count
-        var masks = [Bool](repeating: false, count: count * m)
-        for k in 0..<count {
-            for (j, player) in players.enumerated() where local[k * n + j] { masks[k * m + player] = true }
+        // Coalitions over the active players, as masks over all players (the same array when all are active).
+        var masks = local
+        if n < m {
+            masks = [Bool](repeating: false, count: count * m)
+            for k in 0..<count {
+                for (j, player) in players.enumerated() where local[k * n + j] { masks[k * m + player] = true }
+            }
         }
         let values = try game.values(masks)
         let totalEffect = full - base
