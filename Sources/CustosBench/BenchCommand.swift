@@ -10,8 +10,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "custos-bench",
         abstract: "Benchmarks against the Python peers (run `scripts/bench-setup` first; build with -c release).",
         subcommands: [
-            FairnessAuditBench.self, EncoderBench.self, AuditBench.self, DPBench.self, MitigationBench.self, GuardBench.self,
-            ExplainBench.self,
+            FairnessAuditBench.self, EncoderBench.self, AuditBench.self, DPBench.self, DPSGDBench.self, MitigationBench.self,
+            GuardBench.self, PIIBench.self, ExplainBench.self,
         ])
 }
 

@@ -7,9 +7,9 @@ import Foundation
 struct DPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dp",
-        abstract: "Differential privacy: DP statistics charged to a budget ledger, the RDP accountant, exact samplers.",
+        abstract: "Differential privacy: DP statistics charged to a budget ledger, DP-SGD training, the RDP accountant, exact samplers.",
         subcommands: [
-            Count.self, Sum.self, Mean.self, Histogram.self, Quantile.self, DPBudgetCommand.self, Accountant.self, Sample.self,
+            Count.self, Sum.self, Mean.self, Histogram.self, Quantile.self, Train.self, DPBudgetCommand.self, Accountant.self, Sample.self,
         ])
 
     /// How `dp` subcommands print a result.

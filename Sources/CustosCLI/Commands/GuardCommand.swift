@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustosCore
 import CustosGuard
+import CustosGuardPII
 import CustosReport
 import Foundation
 
@@ -14,7 +15,7 @@ struct GuardCommand: ParsableCommand {
 
 /// `--scanner NAME [--policy P]`: one scanner, with its options from a policy when given.
 struct ScannerSelection: ParsableArguments {
-    @Option(help: "Scanner name (offensive, secrets, banned_words, jailbreak, topic, length, system_prompt_leak, json_schema, exfiltration, refusal).")
+    @Option(help: "Scanner name (offensive, secrets, pii, banned_words, jailbreak, topic, length, system_prompt_leak, json_schema, exfiltration, refusal).")
     var scanner: String
 
     @Option(help: "Policy file whose options for this scanner are used (first entry with that name).")
@@ -24,13 +25,13 @@ struct ScannerSelection: ParsableArguments {
 
     /// Builds the scanner.
     func make() throws -> any CustosGuard.Scanner {
-        let registry = ScannerRegistry.builtIn
+        let registry = ScannerRegistry.standard
         guard registry.contains(scanner) else {
             throw CustosError(.usage, registry.unknownScannerMessage(scanner))
         }
         var options = ScannerOptions()
         if let policy {
-            let loaded = try PolicyLoader.load(path: policy)
+            let loaded = try PolicyLoader.load(path: policy, registry: registry)
             guard let spec = (loaded.input + loaded.output).first(where: { $0.scanner == scanner }) else {
                 throw CustosError(.invalidInput, "the policy has no '\(scanner)' scanner", at: SourceLocation(file: policy))
             }

@@ -57,7 +57,7 @@ public struct ScannerRegistry: Sendable {
     public func unknownScannerMessage(_ name: String) -> String {
         var message = "unknown scanner '\(name)' (known: \(names.joined(separator: ", ")))"
         if name == "pii" {
-            message += "; pii needs the CustosPrivacy PII analyzer, which this build does not register yet"
+            message += "; pii is added by CustosGuardPII (ScannerRegistry.standard or .withPII())"
         }
         return message
     }

@@ -31,10 +31,12 @@ public struct ModelFile: Sendable, Equatable, Codable {
     public var training: TrainingRecord?
     /// The fairness mitigation applied, when one was.
     public var mitigation: MitigationRecord?
+    /// The differential-privacy guarantee of the parameters, when they were trained privately (`custos dp train`).
+    public var privacy: PrivacyRecord?
 
     /// Creates a file from a pipeline and a classifier.
     public init(pipeline: FeaturePipeline, classifier: LinearClassifier, label: LabelSpec? = nil,
-                training: TrainingRecord? = nil, mitigation: MitigationRecord? = nil) {
+                training: TrainingRecord? = nil, mitigation: MitigationRecord? = nil, privacy: PrivacyRecord? = nil) {
         schemaVersion = Self.currentSchemaVersion
         kind = Self.logisticRegressionKind
         features = pipeline.featureNames
@@ -44,6 +46,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
         self.label = label
         self.training = training
         self.mitigation = mitigation
+        self.privacy = privacy
     }
 
     /// The preprocessing as a pipeline (raw feature columns when `preprocessing` is empty).
@@ -55,7 +58,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
     public var classifier: LinearClassifier { LinearClassifier(coefficients: coefficients, intercept: intercept) }
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion = "schema_version", kind, features, coefficients, intercept, preprocessing, label, training, mitigation
+        case schemaVersion = "schema_version", kind, features, coefficients, intercept, preprocessing, label, training, mitigation, privacy
     }
 
     /// Reads and checks a model file: schema version, kind, lengths, finite numbers, features matching preprocessing.
@@ -158,6 +161,33 @@ public struct TrainingRecord: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case rows, dataSHA256 = "data_sha256", c = "C", custosVersion = "custos_version"
+    }
+}
+
+/// How a model's parameters were trained with differential privacy: the guarantee and the mechanism's settings.
+/// (Kept as plain numbers here, below the privacy module; `CustosPrivacy` fills it from a `DPSGDPlan`.)
+public struct PrivacyRecord: Sendable, Equatable, Codable {
+    /// The mechanism: `dp-sgd`.
+    public var mechanism: String
+    /// The guarantee's ε, as the accountant computed it.
+    public var epsilon: Double
+    /// The guarantee's δ.
+    public var delta: Double
+    /// The neighbouring relation the guarantee is stated for (`add/remove one row`).
+    public var neighbours: String
+    /// The accountant and bound that gave ε.
+    public var accountant: String
+    /// Mechanism settings (noise multiplier, steps, sampling rate, clipping norm, grid step, …).
+    public var settings: [String: Double]
+
+    /// Creates a record.
+    public init(mechanism: String, epsilon: Double, delta: Double, neighbours: String, accountant: String, settings: [String: Double]) {
+        self.mechanism = mechanism
+        self.epsilon = epsilon
+        self.delta = delta
+        self.neighbours = neighbours
+        self.accountant = accountant
+        self.settings = settings
     }
 }
 
