@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "CustosPrivacy", targets: ["CustosPrivacy"]),
         .library(name: "CustosGuard", targets: ["CustosGuard"]),
         .library(name: "CustosGuardPII", targets: ["CustosGuardPII"]),
+        .library(name: "CustosExplain", targets: ["CustosExplain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -92,17 +93,22 @@ let package = Package(
         // The guard's `pii` scanner: the CustosPrivacy analyzer behind CustosGuard's Scanner protocol (neither of the
         // two depends on the other).
         .target(name: "CustosGuardPII", dependencies: ["CustosCore", "CustosGuard", "CustosPrivacy"], swiftSettings: strict),
+        // Shapley values (exact, KernelSHAP, permutation), LIME, word-level text explanations, faithfulness curves.
+        .target(
+            name: "CustosExplain", dependencies: ["CustosCore", "CustosReport", "CustosML", "CustosGuard"],
+            swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
                 "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
-                "CustosGuard", "CustosGuardPII", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CustosGuard", "CustosGuardPII", "CustosExplain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
                 "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard", "CustosGuardPII",
+                "CustosExplain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -133,6 +139,10 @@ let package = Package(
         .testTarget(
             name: "CustosGuardTests",
             dependencies: ["CustosCore", "CustosML", "CustosGuard", "CustosGuardPII", "CustosPrivacy"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CustosExplainTests",
+            dependencies: ["CustosCore", "CustosML", "CustosGuard", "CustosExplain"],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(

@@ -6,8 +6,8 @@ import Foundation
 /// `custos explain …`.
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "explain", abstract: "Explain model behaviour.",
-        subcommands: [ExplainAttentionCommand.self])
+        commandName: "explain", abstract: "Explain model behaviour: attention maps, Shapley values, LIME, word-level text attributions.",
+        subcommands: [ExplainAttentionCommand.self, ExplainShapCommand.self, ExplainLimeCommand.self, ExplainTextCommand.self])
 }
 
 /// `custos explain attention TEXT --out attention.html`.

@@ -12,7 +12,8 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Output format: table (terminal), json (documented schema) or html (self-contained report).")
     var format: OutputFormat = .table
 
-    @Option(help: "Write the output to this file (atomically: nothing is written on error) instead of stdout.")
+    @Option(name: [.customLong("out"), .customLong("output")],
+            help: "Write the output to this file (atomically: nothing is written on error) instead of stdout.")
     var out: String?
 
     /// Prints or writes the rendered output.

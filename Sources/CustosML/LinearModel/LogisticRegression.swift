@@ -149,8 +149,8 @@ public struct LogisticRegression: Sendable, Equatable {
         return out
     }
 
-    /// `1 / (1 + e^(−z))`, without overflow.
-    @inline(__always)
+    /// `1 / (1 + e^(−z))`, without overflow. Inlinable: explainers call it once per coalition and background row.
+    @inlinable @inline(__always)
     public static func sigmoid(_ z: Double) -> Double {
         z >= 0 ? 1 / (1 + Foundation.exp(-z)) : Foundation.exp(z) / (1 + Foundation.exp(z))
     }
