@@ -95,7 +95,7 @@ public struct Anonymizer: Sendable {
         case .hash:
             let key = try requireKey(op)
             let mac = HMAC<SHA256>.authenticationCode(for: Array(original.utf8), using: key.subkey("hash"))
-            return Array(mac).map { String(format: "%02x", $0) }.joined()
+            return Array(mac).hexString
         case .encrypt:
             let key = try requireKey(op)
             let sealed = try AES.GCM.seal(Array(original.utf8), using: key.subkey("encrypt"),

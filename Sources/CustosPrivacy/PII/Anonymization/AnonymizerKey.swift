@@ -33,28 +33,17 @@ public struct AnonymizerKey: Sendable, Equatable {
             throw CustosError(error.code, "cannot read the key file: \(error.message)", at: SourceLocation(file: path))
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count == 64, let bytes = Self.hexBytes(trimmed) { return try AnonymizerKey(bytes: bytes) }
+        if trimmed.count == 64, let bytes = [UInt8](hexString: trimmed) { return try AnonymizerKey(bytes: bytes) }
         if let data = Data(base64Encoded: trimmed), data.count == 32 { return try AnonymizerKey(bytes: Array(data)) }
         throw CustosError(.invalidInput, "the key file must hold 64 hex digits or base64 of 32 bytes",
                           at: SourceLocation(file: path))
     }
 
     /// The key as 64 lower-case hex digits (the key file format).
-    public var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    public var hex: String { bytes.hexString }
 
     func subkey(_ purpose: String) -> SymmetricKey {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: bytes), salt: Array("custos-pii-v1".utf8),
                                info: Array(purpose.utf8), outputByteCount: 32)
-    }
-
-    static func hexBytes(_ s: String) -> [UInt8]? {
-        var out: [UInt8] = []
-        var high: UInt8?
-        for c in s.unicodeScalars {
-            guard Scalars.isHex(c.value) else { return nil }
-            let nibble = UInt8(Scalars.hexValue(c.value))
-            if let h = high { out.append(h << 4 | nibble); high = nil } else { high = nibble }
-        }
-        return high == nil ? out : nil
     }
 }

@@ -35,49 +35,30 @@ public struct CSVStream {
             bytes.append(contentsOf: more)
         }
         let text = try TextDecoding.decode(bytes, lossy: lossy, source: path, line: recordLine, base: start)
-        return try Self.fields(text, path: path, line: recordLine)
+        return try fields(of: text)
     }
 
-    /// Splits one record (quotes doubled inside quoted fields).
-    static func fields(_ record: String, path: String, line: Int) throws -> [String] {
-        var fields: [String] = []
-        var field = String.UnicodeScalarView()
-        var quoted = false
-        var atFieldStart = true
-        var iterator = record.unicodeScalars.makeIterator()
-        var pending = iterator.next()
-        while let c = pending {
-            pending = iterator.next()
-            if quoted {
-                if c == "\"" {
-                    if pending == "\"" { field.append("\""); pending = iterator.next() } else { quoted = false }
-                } else {
-                    field.append(c)
-                }
-            } else if c == "\"" && atFieldStart {
-                quoted = true
-                atFieldStart = false
-            } else if c == "," {
-                fields.append(String(field))
-                field = String.UnicodeScalarView()
-                atFieldStart = true
-            } else if c == "\"" {
-                throw CustosError(.invalidInput, "a quote inside an unquoted field", at: SourceLocation(file: path, line: line))
-            } else {
-                field.append(c)
-                atFieldStart = false
-            }
+    /// Splits one record with the project's RFC 4180 reader (`CSVReader`), its error lines moved to the file's.
+    func fields(of record: String) throws -> [String] {
+        var options = CSVOptions()
+        options.hasHeader = false
+        do {
+            return try CSVReader.records(Array(record.utf8), options: options).first?.fields ?? [""]
+        } catch let error as CustosError {
+            var moved = error
+            var location = error.location ?? SourceLocation()
+            location.file = path
+            location.line = recordLine + (location.line ?? 1) - 1
+            moved.location = location
+            throw moved
         }
-        fields.append(String(field))
-        return fields
     }
 
-    /// One record as RFC 4180 text (fields quoted when they hold a comma, quote or line break).
+    /// One record as RFC 4180 text, without its line end (`CSVWriter`'s quoting).
     public static func encode(_ fields: [String]) -> String {
-        fields.map { f in
-            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-        }.joined(separator: ",")
+        var writer = CSVWriter()
+        writer.lineEnding = ""
+        return writer.encode(record: fields)
     }
 }
 
