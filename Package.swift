@@ -30,7 +30,6 @@ let package = Package(
         .library(name: "CustosAudit", targets: ["CustosAudit"]),
         .library(name: "CustosPrivacy", targets: ["CustosPrivacy"]),
         .library(name: "CustosGuard", targets: ["CustosGuard"]),
-        .library(name: "CustosGuardPII", targets: ["CustosGuardPII"]),
         .library(name: "CustosExplain", targets: ["CustosExplain"]),
     ],
     dependencies: [
@@ -86,28 +85,26 @@ let package = Package(
         .target(
             name: "CustosGuard",
             dependencies: [
-                "CustosCore", "CustosReport", "CustosML", "CICUShim", .product(name: "Yams", package: "Yams"),
+                "CustosCore", "CustosReport", "CustosML", "CustosPrivacy", "CustosExplain", "CICUShim",
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/profanity_model.json"), .copy("Resources/jailbreak_head.json")],
             swiftSettings: strict),
-        // The guard's `pii` scanner: the CustosPrivacy analyzer behind CustosGuard's Scanner protocol (neither of the
-        // two depends on the other).
-        .target(name: "CustosGuardPII", dependencies: ["CustosCore", "CustosGuard", "CustosPrivacy"], swiftSettings: strict),
         // Shapley values (exact, KernelSHAP, permutation), LIME, word-level text explanations, faithfulness curves.
         .target(
-            name: "CustosExplain", dependencies: ["CustosCore", "CustosReport", "CustosML", "CustosGuard"],
+            name: "CustosExplain", dependencies: ["CustosCore", "CustosReport", "CustosML"],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
                 "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
-                "CustosGuard", "CustosGuardPII", "CustosExplain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CustosGuard", "CustosExplain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
-                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard", "CustosGuardPII",
+                "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard",
                 "CustosExplain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -138,7 +135,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "CustosGuardTests",
-            dependencies: ["CustosCore", "CustosML", "CustosGuard", "CustosGuardPII", "CustosPrivacy"],
+            dependencies: ["CustosCore", "CustosML", "CustosGuard", "CustosPrivacy"],
             swiftSettings: strict),
         .testTarget(
             name: "CustosExplainTests",

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CustosCore
 import CustosGuard
-import CustosGuardPII
 import CustosML
 import Foundation
 
@@ -65,9 +64,9 @@ struct GuardBench: ParsableCommand {
     private func policyThroughput() throws {
         setenv("CUSTOS_THREADS", "1", 1)
         defer { unsetenv("CUSTOS_THREADS") }
-        var loaded = try PolicyLoader.load(path: policy, registry: .standard)
+        var loaded = try PolicyLoader.load(path: policy, registry: .builtIn)
         loaded.input.removeAll { Self.embeddingScanners.contains($0.scanner) }
-        let pipeline = try Pipeline(policy: loaded, registry: .standard)
+        let pipeline = try Pipeline(policy: loaded, registry: .builtIn)
         // ~2 KB prompts: ordinary prose with a credential line in every tenth, 10 MB in all.
         let prose = EncoderBench.sentences(count: 5000, words: 330, seed: 91)
         let texts = prose.enumerated().map { k, text in k % 10 == 0 ? text + "\nAWS_ACCESS_KEY_ID=AKIATDNLUG3VVJAFR7LA\n" : text }

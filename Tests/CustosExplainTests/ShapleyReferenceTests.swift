@@ -63,7 +63,8 @@ struct ShapleyReferenceTests {
         var generator = SeededGenerator(seed: 0)
         let (masks, weights) = try KernelSHAP(samples: samples).coalitions(players: 7, generator: &generator)
         #expect(weights.count == 126)
-        #expect(Set(stride(from: 0, to: masks.count, by: 7).map { Array(masks[$0..<($0 + 7)]) }).count == 126)
+        let distinct: Set<[Bool]> = Set(stride(from: 0, to: masks.count, by: 7).map { (start: Int) -> [Bool] in Array(masks[start..<(start + 7)]) })
+        #expect(distinct.count == 126)
     }
 
     @Test("with fewer samples than coalitions, KernelSHAP's mean error over 100 seeds is no larger than shap's",

@@ -1,6 +1,5 @@
 import CustosCore
 import CustosGuard
-import CustosGuardPII
 import Testing
 
 @Suite("Guard pii scanner")
@@ -16,7 +15,7 @@ struct PIIScannerTests {
                   allow: [help@custos.dev]
                   gazetteer: "false"
             """
-        let registry = ScannerRegistry.standard
+        let registry = ScannerRegistry.builtIn
         let pipeline = try Pipeline(policy: PolicyLoader.parse(yaml, registry: registry), registry: registry)
         let text = "Reach 🙂 ana.lopez@example.org or +1 (283) 422-0203, not help@custos.dev; card 4111 1111 1111 1111"
         let decision = try pipeline.scan(text)
@@ -32,7 +31,7 @@ struct PIIScannerTests {
     func badOptions() throws {
         let yaml = "input:\n  - scanner: pii\n    action: flag\n    options:\n      colour: blue\n"
         #expect(throws: CustosError.self) {
-            let registry = ScannerRegistry.standard
+            let registry = ScannerRegistry.builtIn
             _ = try Pipeline(policy: PolicyLoader.parse(yaml, registry: registry), registry: registry)
         }
     }

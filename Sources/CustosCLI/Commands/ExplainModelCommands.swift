@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustosCore
 import CustosExplain
+import CustosGuard
 import CustosML
 import CustosReport
 import Foundation

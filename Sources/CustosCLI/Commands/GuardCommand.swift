@@ -1,7 +1,6 @@
 import ArgumentParser
 import CustosCore
 import CustosGuard
-import CustosGuardPII
 import CustosReport
 import Foundation
 
@@ -25,7 +24,7 @@ struct ScannerSelection: ParsableArguments {
 
     /// Builds the scanner.
     func make() throws -> any CustosGuard.Scanner {
-        let registry = ScannerRegistry.standard
+        let registry = ScannerRegistry.builtIn
         guard registry.contains(scanner) else {
             throw CustosError(.usage, registry.unknownScannerMessage(scanner))
         }

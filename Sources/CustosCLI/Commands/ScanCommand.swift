@@ -1,7 +1,6 @@
 import ArgumentParser
 import CustosCore
 import CustosGuard
-import CustosGuardPII
 import CustosReport
 import Foundation
 
@@ -42,8 +41,8 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         try ArgumentEncoding.requireValidUTF8()
-        let loaded = try PolicyLoader.load(path: policy, registry: .standard)
-        let pipeline = try Pipeline(policy: loaded, registry: .standard, environment: ScannerEnvironment(home: home.custosHome))
+        let loaded = try PolicyLoader.load(path: policy, registry: .builtIn)
+        let pipeline = try Pipeline(policy: loaded, registry: .builtIn, environment: ScannerEnvironment(home: home.custosHome))
         let side: ScanSide = output ? .output : .input
         if let text {
             let decision = try pipeline.scan(text, side: side)

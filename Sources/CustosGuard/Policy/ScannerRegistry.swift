@@ -38,8 +38,7 @@ public struct ScannerRegistry: Sendable {
         factories = [:]
     }
 
-    /// The built-in scanners. `pii` is not among them: a scanner wrapping the CustosPrivacy analyzer is added
-    /// with `registering("pii", ...)`.
+    /// The built-in scanners, `pii` (the CustosPrivacy analyzer) among them.
     public static let builtIn: ScannerRegistry = {
         var registry = ScannerRegistry()
         for (name, factory) in BuiltInScanners.factories { registry.factories[name] = factory }
@@ -55,11 +54,7 @@ public struct ScannerRegistry: Sendable {
 
     /// The error message for a name this registry does not know, listing the known ones.
     public func unknownScannerMessage(_ name: String) -> String {
-        var message = "unknown scanner '\(name)' (known: \(names.joined(separator: ", ")))"
-        if name == "pii" {
-            message += "; pii is added by CustosGuardPII (ScannerRegistry.standard or .withPII())"
-        }
-        return message
+        "unknown scanner '\(name)' (known: \(names.joined(separator: ", ")))"
     }
 
     /// Whether `name` is known.

@@ -12,6 +12,7 @@ enum BuiltInScanners {
         "json_schema": ["schema"],
         "exfiltration": ["allowed_hosts"],
         "refusal": [],
+        "pii": PIIScanner.optionKeys,
     ]
 
     static let factories: [String: ScannerRegistry.Factory] = [
@@ -32,6 +33,7 @@ enum BuiltInScanners {
         "json_schema": { options, _ in try JSONSchemaScanner(schemaText: options.string("schema") ?? "{}", location: options.location("schema")) },
         "exfiltration": { options, _ in ExfiltrationScanner(allowedHosts: try options.strings("allowed_hosts")) },
         "refusal": { _, _ in RefusalScanner() },
+        "pii": { options, environment in try PIIScanner.make(options, environment) },
     ]
 
     /// Checks a spec's options (names and types) without building model-backed scanners.

@@ -1,5 +1,4 @@
 import CustosCore
-import CustosGuard
 import CustosPrivacy
 import Foundation
 
@@ -9,7 +8,7 @@ import Foundation
 ///
 /// Policy options: `entities` (list of types; default all), `min_score` (0…1, default 0.5), `allow` (texts
 /// never reported), `gazetteer` (true/false, default true: PERSON and LOCATION need the `faker-locales` asset).
-public struct PIIScanner: CustosGuard.Scanner {
+public struct PIIScanner: Scanner {
     public let name = "pii"
     public let defaultThreshold = 0.5
     /// The analyzer.
@@ -37,7 +36,7 @@ public struct PIIScanner: CustosGuard.Scanner {
     public static let optionKeys: Set<String> = ["entities", "min_score", "allow", "gazetteer"]
 
     /// Builds the scanner from policy options.
-    public static func make(_ options: ScannerOptions, _ environment: ScannerEnvironment) throws -> any CustosGuard.Scanner {
+    public static func make(_ options: ScannerOptions, _ environment: ScannerEnvironment) throws -> any Scanner {
         try options.allowOnly(optionKeys, scanner: "pii")
         let useGazetteer = try options.string("gazetteer").map { $0.lowercased() != "false" } ?? true
         let gazetteer = useGazetteer ? try GazetteerCache.shared.gazetteer(home: environment.home) : nil
@@ -65,12 +64,4 @@ final class GazetteerCache: @unchecked Sendable {
         cache[home.root.path] = built
         return built
     }
-}
-
-extension ScannerRegistry {
-    /// This registry with the `pii` scanner.
-    public func withPII() -> ScannerRegistry { registering("pii", PIIScanner.make) }
-
-    /// The built-in scanners plus `pii`: what the CLI and the gateway use.
-    public static var standard: ScannerRegistry { ScannerRegistry.builtIn.withPII() }
 }
