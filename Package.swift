@@ -19,7 +19,7 @@ let numericKernels: [SwiftSetting] = []
 
 let package = Package(
     name: "custos",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "custos", targets: ["CustosCLI"]),
         .executable(name: "custos-bench", targets: ["CustosBench"]),
@@ -31,6 +31,8 @@ let package = Package(
         .library(name: "CustosPrivacy", targets: ["CustosPrivacy"]),
         .library(name: "CustosGuard", targets: ["CustosGuard"]),
         .library(name: "CustosExplain", targets: ["CustosExplain"]),
+        .library(name: "CustosOpenAI", targets: ["CustosOpenAI"]),
+        .library(name: "CustosServer", targets: ["CustosServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +42,15 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         // YAML policies for CustosGuard (6.2.2 is the version available here).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The gateway (CustosServer) and the OpenAI wire client (CustosOpenAI).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -94,24 +105,56 @@ let package = Package(
         .target(
             name: "CustosExplain", dependencies: ["CustosCore", "CustosReport", "CustosML"],
             swiftSettings: strict),
+        // The OpenAI HTTP wire format (chat, moderation, embedding, error types; SSE) and an upstream client.
+        .target(
+            name: "CustosOpenAI",
+            dependencies: [
+                "CustosCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        // `custos serve`: the OpenAI-compatible guardrail gateway (Hummingbird 2).
+        .target(
+            name: "CustosServer",
+            dependencies: [
+                "CustosCore", "CustosML", "CustosPrivacy", "CustosGuard", "CustosAudit", "CustosSQLite", "CustosOpenAI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "CustosCLI",
             dependencies: [
                 "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
-                "CustosGuard", "CustosExplain", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CustosGuard", "CustosExplain", "CustosOpenAI", "CustosServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "CustosBench",
             dependencies: [
                 "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard",
-                "CustosExplain",
+                "CustosExplain", "CustosOpenAI", "CustosServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         // libFuzzer entry point for the CSV reader; see README "Fuzzing".
         .executableTarget(name: "FuzzCSV", dependencies: ["CustosCore"], swiftSettings: strict),
+        // libFuzzer entry points for the gateway's chat-request decoder and the upstream SSE parser.
+        .executableTarget(name: "FuzzChatRequest", dependencies: ["CustosOpenAI"], swiftSettings: strict),
+        .executableTarget(name: "FuzzSSE", dependencies: ["CustosOpenAI"], swiftSettings: strict),
         .testTarget(
             name: "CustosCoreTests",
             dependencies: ["CustosCore"],
@@ -140,6 +183,15 @@ let package = Package(
         .testTarget(
             name: "CustosExplainTests",
             dependencies: ["CustosCore", "CustosML", "CustosGuard", "CustosExplain"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CustosServerTests",
+            dependencies: [
+                "CustosCore", "CustosML", "CustosGuard", "CustosAudit", "CustosOpenAI", "CustosServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
         .testTarget(

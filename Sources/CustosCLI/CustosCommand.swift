@@ -10,7 +10,7 @@ struct CustosCommand: ParsableCommand {
         version: CustosVersion.current,
         subcommands: [
             FairnessCommand.self, EmbedCommand.self, SimilarityCommand.self, ExplainCommand.self,
-            AuditCommand.self, DPCommand.self, PIICommand.self, ScanCommand.self, GuardCommand.self, AssetsCommand.self, DoctorCommand.self,
+            AuditCommand.self, ServeCommand.self, KeysCommand.self, DemoUpstreamCommand.self, DPCommand.self, PIICommand.self, ScanCommand.self, GuardCommand.self, AssetsCommand.self, DoctorCommand.self,
         ])
 }
 

@@ -1,4 +1,5 @@
 @testable import CustosAudit
+import CustosCore
 import Testing
 
 @Suite("RFC 8785 canonical JSON")

@@ -45,8 +45,10 @@ public struct Pipeline: Sendable {
         self.stages = stages
     }
 
-    /// Scans `text` on `side` and decides. Throws only for input the pipeline refuses (too large).
-    public func scan(_ text: String, side: ScanSide = .input) throws -> Decision {
+    /// Scans `text` on `side` and decides. Throws only for input the pipeline refuses (too large) or a
+    /// pseudonym that cannot be made. With `pseudonyms`, findings of `pseudonymize` scanners get consistent
+    /// surrogates in `sanitized`; without it they are redacted like `redact` findings.
+    public func scan(_ text: String, side: ScanSide = .input, pseudonyms: PseudonymSession? = nil) throws -> Decision {
         let bytes = text.utf8.count
         guard bytes <= Self.maximumTextBytes else {
             throw CustosError(.invalidInput, "text of \(bytes) bytes is over the guard's limit of \(Self.maximumTextBytes) bytes")
@@ -60,8 +62,15 @@ public struct Pipeline: Sendable {
         let fired = reports.filter(\.fired)
         let action = fired.map(\.action).max() ?? .allow
         var sanitized: String?
-        if action == .redact {
-            sanitized = Redaction.apply(fired.filter { $0.action == .redact }.flatMap(\.findings), to: text)
+        if action == .redact || action == .pseudonymize {
+            let rewrite = fired.filter { $0.action == .redact || $0.action == .pseudonymize }
+            let pseudonymized = Set(rewrite.filter { $0.action == .pseudonymize }.flatMap(\.findings).map { [$0.start, $0.end] })
+            sanitized = try Redaction.apply(rewrite.flatMap(\.findings), to: text) { finding, original in
+                if let pseudonyms, pseudonymized.contains([finding.start, finding.end]) {
+                    return try pseudonyms.surrogate(for: original, type: finding.type)
+                }
+                return "[\(finding.type.uppercased())]"
+            }
         }
         return Decision(action: action, side: side, fired: fired.map(\.scanner), scanners: reports,
                         invisible: input.normalized.removed, sanitized: sanitized, policyVersion: policyVersion,

@@ -7,12 +7,15 @@ public enum GuardAction: String, Sendable, Codable, CaseIterable, Comparable {
     case allow
     /// Let it through but mark the decision.
     case flag
+    /// Replace the findings' spans with consistent surrogates (same value, same surrogate, under the gateway's
+    /// key) and restore them in the answer; without a pseudonym session it falls back to `redact`.
+    case pseudonymize
     /// Replace the findings' spans with `[TYPE]` markers.
     case redact
     /// Stop the text.
     case block
 
-    /// Severity order: allow < flag < redact < block.
+    /// Severity order: allow < flag < pseudonymize < redact < block.
     public static func < (lhs: GuardAction, rhs: GuardAction) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }

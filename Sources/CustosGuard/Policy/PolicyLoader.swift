@@ -63,7 +63,7 @@ public enum PolicyLoader {
             if let node = fields["action"] {
                 let text = try reader.scalar(node, what: "action")
                 guard let parsed = GuardAction(rawValue: text) else {
-                    throw reader.error("action must be one of allow, flag, redact, block; got '\(text)'", node)
+                    throw reader.error("action must be one of allow, flag, pseudonymize, redact, block; got '\(text)'", node)
                 }
                 action = parsed
             }
@@ -83,6 +83,25 @@ public enum PolicyLoader {
             }
             return ScannerSpec(scanner: name, action: action, threshold: threshold, options: options)
         }
+    }
+
+    /// Reads a flat settings file (a YAML mapping of keys to values, lists or maps), keeping each key's line
+    /// for error messages; used for configuration files such as `custos.yaml`.
+    public static func settings(_ yaml: String, file: String?, what: String) throws -> ScannerOptions {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else { return ScannerOptions() }
+            root = node
+        } catch let error as YamlError {
+            throw CustosError(.invalidInput, "not valid YAML: \(yamlProblem(error))", at: SourceLocation(file: file, line: yamlLine(error)))
+        }
+        let reader = NodeReader(file: file)
+        var options = ScannerOptions(values: [:], lines: [:], file: file, entryLine: reader.line(root))
+        for (key, value) in try reader.mapping(root, what: what) {
+            options.values[key] = try reader.value(value)
+            options.lines[key] = reader.line(value)
+        }
+        return options
     }
 
     private static func yamlLine(_ error: YamlError) -> Int? {

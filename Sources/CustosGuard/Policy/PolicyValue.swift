@@ -74,9 +74,14 @@ public struct ScannerOptions: Sendable, Equatable, Codable {
 
     /// Fails on keys the scanner does not know.
     public func allowOnly(_ keys: Set<String>, scanner: String) throws {
+        try allowOnly(keys, in: "scanner '\(scanner)'", noun: "option")
+    }
+
+    /// Fails on keys not in `keys`, naming `context` ("scanner 'pii'", "custos.yaml") and the known keys.
+    public func allowOnly(_ keys: Set<String>, in context: String, noun: String = "key") throws {
         for key in values.keys.sorted() where !keys.contains(key) {
             let known = keys.isEmpty ? "none" : keys.sorted().joined(separator: ", ")
-            throw CustosError(.invalidInput, "unknown option '\(key)' for scanner '\(scanner)' (known: \(known))", at: location(key))
+            throw CustosError(.invalidInput, "unknown \(noun) '\(key)' for \(context) (known: \(known))", at: location(key))
         }
     }
 

@@ -1,0 +1,159 @@
+import CustosCore
+import Foundation
+
+/// The typed view of `POST /v1/chat/completions` that Custos needs; every other field of the body is kept
+/// verbatim in `ChatRequest.raw` and forwarded unchanged.
+public struct ChatCompletionRequest: Sendable, Decodable {
+    /// The model the caller asked for.
+    public var model: String
+    /// The conversation.
+    public var messages: [ChatMessage]
+    /// Whether the answer is streamed as server-sent events.
+    public var stream: Bool?
+}
+
+/// One message of a chat request.
+public struct ChatMessage: Sendable, Decodable {
+    /// `system`, `developer`, `user`, `assistant`, `tool` or `function`.
+    public var role: String
+    /// Text, an array of content parts, or absent (assistant tool calls).
+    public var content: MessageContent?
+}
+
+/// A message's content: a string or an array of parts.
+public enum MessageContent: Sendable, Decodable {
+    /// Plain text.
+    case text(String)
+    /// Typed parts (`text`, `image_url`, `input_audio`, `file`, `refusal`).
+    case parts([ContentPart])
+
+    /// Decodes a string, an array of parts or null.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self) { self = .text(s); return }
+        if (try? c.decode([JSONValue].self)) != nil {
+            self = .parts(try c.decode([ContentPart].self))
+            return
+        }
+        throw DecodingError.typeMismatch(
+            String.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a string or an array of content parts"))
+    }
+}
+
+/// One content part; only `text` parts carry text Custos screens.
+public struct ContentPart: Sendable, Decodable {
+    /// The part type.
+    public var type: String
+    /// The text of a `text` (or `refusal`) part.
+    public var text: String?
+}
+
+/// Where a screened text sits in a chat request.
+public struct MessageText: Sendable, Equatable {
+    /// Index in `messages`.
+    public var message: Int
+    /// Index in the message's content parts, or `nil` when the content is a string.
+    public var part: Int?
+    /// The message's role.
+    public var role: String
+    /// The text.
+    public var text: String
+
+    /// A located text.
+    public init(message: Int, part: Int?, role: String, text: String) {
+        self.message = message
+        self.part = part
+        self.role = role
+        self.text = text
+    }
+
+    /// The JSON path of this text in the request (`$.messages[1].content[0].text`).
+    public var jsonPath: String {
+        "$.messages[\(message)].content" + (part.map { "[\($0)].text" } ?? "")
+    }
+}
+
+/// A validated chat request: the typed view plus the raw body, which is what goes upstream.
+public struct ChatRequest: Sendable {
+    /// Roles the OpenAI API accepts.
+    public static let roles: Set<String> = ["system", "developer", "user", "assistant", "tool", "function"]
+
+    /// The typed fields.
+    public let typed: ChatCompletionRequest
+    /// The whole body as sent.
+    public let raw: [String: JSONValue]
+
+    /// Parses and validates a request body; errors name the JSON path.
+    public init(body: [UInt8]) throws {
+        typed = try WireDecoding.decode(ChatCompletionRequest.self, from: body, what: "chat request")
+        guard case .object(let object) = try WireDecoding.decode(JSONValue.self, from: body, what: "chat request") else {
+            throw CustosError(.invalidInput, "chat request: expected a JSON object", at: SourceLocation(jsonPath: "$"))
+        }
+        raw = object
+        if typed.model.isEmpty {
+            throw CustosError(.invalidInput, "chat request: model must not be empty", at: SourceLocation(jsonPath: "$.model"))
+        }
+        if typed.messages.isEmpty {
+            throw CustosError(.invalidInput, "chat request: messages must not be empty", at: SourceLocation(jsonPath: "$.messages"))
+        }
+        for (k, message) in typed.messages.enumerated() where !Self.roles.contains(message.role) {
+            throw CustosError(.invalidInput, "chat request: unknown role '\(message.role)'",
+                              at: SourceLocation(jsonPath: "$.messages[\(k)].role"))
+        }
+        for (k, message) in typed.messages.enumerated() {
+            guard case .parts(let parts) = message.content else { continue }
+            for (j, part) in parts.enumerated() where part.type == "text" && part.text == nil {
+                throw CustosError(.invalidInput, "chat request: a text part needs 'text'",
+                                  at: SourceLocation(jsonPath: "$.messages[\(k)].content[\(j)].text"))
+            }
+        }
+    }
+
+    /// The requested model.
+    public var model: String { typed.model }
+    /// Whether the caller wants a stream.
+    public var stream: Bool { typed.stream ?? false }
+
+    /// Every text in the conversation, in order.
+    public var texts: [MessageText] {
+        var out: [MessageText] = []
+        for (k, message) in typed.messages.enumerated() {
+            switch message.content {
+            case .text(let s): out.append(MessageText(message: k, part: nil, role: message.role, text: s))
+            case .parts(let parts):
+                for (j, part) in parts.enumerated() {
+                    if let text = part.text, part.type == "text" || part.type == "refusal" {
+                        out.append(MessageText(message: k, part: j, role: message.role, text: text))
+                    }
+                }
+            case nil: break
+            }
+        }
+        return out
+    }
+
+    /// The body to send upstream: the raw request with `replacements` (texts at their locations) written in,
+    /// `model` replaced when given, and `stream_options.include_usage` forced on for streams so the gateway
+    /// can account tokens.
+    public func upstreamBody(replacing replacements: [MessageText] = [], model upstreamModel: String? = nil) throws -> [UInt8] {
+        var object = raw
+        if !replacements.isEmpty, case .array(var messages) = object["messages"] {
+            for replacement in replacements where messages.indices.contains(replacement.message) {
+                guard case .object(var message) = messages[replacement.message] else { continue }
+                if let part = replacement.part {
+                    guard case .array(var parts) = message["content"], parts.indices.contains(part),
+                          case .object(var partObject) = parts[part] else { continue }
+                    partObject["text"] = .string(replacement.text)
+                    parts[part] = .object(partObject)
+                    message["content"] = .array(parts)
+                } else {
+                    message["content"] = .string(replacement.text)
+                }
+                messages[replacement.message] = .object(message)
+            }
+            object["messages"] = .array(messages)
+        }
+        if let upstreamModel { object["model"] = .string(upstreamModel) }
+        return try JSONValue.object(object).jsonBytes()
+    }
+}

@@ -1,0 +1,173 @@
+import CustosCore
+import CustosOpenAI
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import Synchronization
+
+/// A deterministic OpenAI-compatible chat upstream for demos, tests and the gateway benchmark: it answers
+/// `echo: <last user message>` (plain or streamed in 4-character chunks) and obeys directives written into the
+/// last user message, so a test can make it misbehave on purpose:
+/// - `[[say:TEXT]]` answers TEXT instead; `[[say-reversed:TXET]]` answers TEXT (so a prompt can ask for an answer
+///   that input scanners would stop);
+/// - `[[delay:MS]]` waits before answering; `[[slow:MS]]` waits between streamed chunks;
+/// - `[[status:CODE]]` answers that HTTP status with an OpenAI error body;
+/// - `[[reset]]` sends part of the answer and drops the connection;
+/// - `[[malformed]]` streams an event that is not JSON;
+/// - `[[long:N]]` streams N chunks (for disconnect tests).
+/// `GET /stats` reports how many requests it saw and how many streams ended because the reader went away.
+public enum EchoUpstream {
+    /// Counters a test can read.
+    public final class Stats: Sendable {
+        let state = Mutex<(requests: Int, cancelled: Int, lastBody: [UInt8], bodies: [String])>((0, 0, [], []))
+        /// Requests seen.
+        public var requests: Int { state.withLock { $0.requests } }
+        /// Streams whose reader went away.
+        public var cancelled: Int { state.withLock { $0.cancelled } }
+        /// The last chat request body received.
+        public var lastBody: [UInt8] { state.withLock { $0.lastBody } }
+        /// Whether any chat request body received so far contains `text`.
+        public func received(containing text: String) -> Bool { state.withLock { $0.bodies.contains { $0.contains(text) } } }
+        /// Empty counters.
+        public init() {}
+    }
+
+    /// The routes.
+    public static func router(stats: Stats = Stats()) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/v1/models") { _, _ in
+            json(.ok, #"{"object":"list","data":[{"id":"echo-1","object":"model","created":0,"owned_by":"custos-demo"}]}"#)
+        }
+        router.get("/stats") { _, _ in
+            json(.ok, #"{"requests":\#(stats.requests),"cancelled":\#(stats.cancelled)}"#)
+        }
+        router.post("/v1/chat/completions") { request, _ in
+            let body = Array(try await request.body.collect(upTo: 64 << 20).readableBytesView)
+            stats.state.withLock {
+                $0.requests += 1
+                $0.lastBody = body
+                $0.bodies.append(String(decoding: body, as: UTF8.self))
+            }
+            return try await answer(body, stats: stats)
+        }
+        return router
+    }
+
+    /// Serves on `host:port` until cancelled; `onRunning` gets the bound port.
+    public static func run(host: String = "127.0.0.1", port: Int, stats: Stats = Stats(), signals: [UnixSignal] = [.sigterm, .sigint],
+                           onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "custos.echo-upstream")
+        logger.logLevel = .warning
+        let app = Application(router: router(stats: stats), configuration: .init(address: .hostname(host, port: port), serverName: "echo-upstream"),
+                              onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+        try await ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: signals, logger: logger)).run()
+    }
+
+    static func answer(_ body: [UInt8], stats: Stats) async throws -> Response {
+        guard case .object(let object)? = try? JSONValue.parse(body), case .array(let messages)? = object["messages"] else {
+            return json(.badRequest, #"{"error":{"message":"not a chat request","type":"invalid_request_error"}}"#)
+        }
+        let model = object["model"]?.stringValue ?? "echo-1"
+        let stream = object["stream"] == .bool(true)
+        let last = messages.last { $0["role"]?.stringValue == "user" }
+        let prompt = last?["content"]?.stringValue ?? last?["content"].flatMap { content -> String? in
+            guard case .array(let parts) = content else { return nil }
+            return parts.compactMap { $0["text"]?.stringValue }.joined(separator: " ")
+        } ?? ""
+        if let ms = directive("delay", in: prompt).flatMap(Int.init) { try await Task.sleep(for: .milliseconds(ms)) }
+        if let code = directive("status", in: prompt).flatMap(Int.init) {
+            return json(HTTPResponse.Status(code: code), #"{"error":{"message":"echo upstream asked to fail with \#(code)","type":"server_error"}}"#)
+        }
+        let text = directive("say", in: prompt) ?? directive("say-reversed", in: prompt).map { String($0.reversed()) }
+            ?? "echo: \(prompt)"
+        let id = "chatcmpl-echo\(stats.requests)"
+        let promptTokens = prompt.split(separator: " ").count
+        let completionTokens = text.split(separator: " ").count
+        if !stream {
+            if prompt.contains("[[reset]]") {
+                return Response(status: .ok, headers: [.contentType: "application/json", .contentLength: "1000"],
+                                body: ResponseBody { writer in
+                                    try await writer.write(ByteBuffer(string: #"{"id":"#))
+                                    throw CancellationError()
+                                })
+            }
+            let answer = JSONValue.object([
+                "id": .string(id), "object": .string("chat.completion"), "created": .number(0), "model": .string(model),
+                "choices": .array([.object([
+                    "index": .number(0), "message": .object(["role": .string("assistant"), "content": .string(text)]),
+                    "finish_reason": .string("stop"),
+                ])]),
+                "usage": .object(["prompt_tokens": .number(Double(promptTokens)), "completion_tokens": .number(Double(completionTokens)),
+                                  "total_tokens": .number(Double(promptTokens + completionTokens))]),
+            ])
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try answer.jsonBytes())))
+        }
+        let slow = directive("slow", in: prompt).flatMap(Int.init)
+        let long = directive("long", in: prompt).flatMap(Int.init)
+        let reset = prompt.contains("[[reset]]")
+        let malformed = prompt.contains("[[malformed]]")
+        let includeUsage = object["stream_options"]?["include_usage"] == .bool(true)
+        var pieces: [String] = []
+        if let long {
+            pieces = (0..<long).map { "part \($0). " }
+        } else {
+            var current = ""
+            for character in text {
+                current.append(character)
+                if current.count == 4 { pieces.append(current); current = "" }
+            }
+            if !current.isEmpty { pieces.append(current) }
+        }
+        @Sendable func chunk(_ delta: JSONValue, finish: String?) -> [UInt8] {
+            let event = JSONValue.object([
+                "id": .string(id), "object": .string("chat.completion.chunk"), "created": .number(0), "model": .string(model),
+                "choices": .array([.object(["index": .number(0), "delta": delta, "finish_reason": finish.map(JSONValue.string) ?? .null])]),
+            ])
+            return SSEWriter.event((try? event.jsonBytes()) ?? [])
+        }
+        let finalPieces = pieces
+        return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+            do {
+                try await writer.write(ByteBuffer(bytes: chunk(.object(["role": .string("assistant"), "content": .string("")]), finish: nil)))
+                for (k, piece) in finalPieces.enumerated() {
+                    if let slow { try await Task.sleep(for: .milliseconds(slow)) }
+                    if reset && k == finalPieces.count / 2 { throw CancellationError() }
+                    if malformed && k == finalPieces.count / 2 {
+                        try await writer.write(ByteBuffer(string: "data: {\"choices\": [nope\n\n"))
+                    }
+                    try await writer.write(ByteBuffer(bytes: chunk(.object(["content": .string(piece)]), finish: nil)))
+                }
+                try await writer.write(ByteBuffer(bytes: chunk(.object([:]), finish: "stop")))
+                if includeUsage {
+                    let usage = JSONValue.object([
+                        "id": .string(id), "object": .string("chat.completion.chunk"), "created": .number(0), "model": .string(model),
+                        "choices": .array([]),
+                        "usage": .object(["prompt_tokens": .number(Double(promptTokens)), "completion_tokens": .number(Double(completionTokens)),
+                                          "total_tokens": .number(Double(promptTokens + completionTokens))]),
+                    ])
+                    try await writer.write(ByteBuffer(bytes: SSEWriter.event(try usage.jsonBytes())))
+                }
+                try await writer.write(ByteBuffer(bytes: SSEWriter.done))
+                try await writer.finish(nil)
+            } catch {
+                if !(error is CancellationError) { stats.state.withLock { $0.cancelled += 1 } }
+                throw error
+            }
+        })
+    }
+
+    static func directive(_ name: String, in text: String) -> String? {
+        guard let start = text.range(of: "[[\(name):"), let end = text.range(of: "]]", range: start.upperBound..<text.endIndex) else {
+            return nil
+        }
+        return String(text[start.upperBound..<end.lowerBound])
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,90 @@
+import CustosCore
+import CustosSQLite
+import Foundation
+import GRDB
+
+/// Which audit record belongs to which request, in `gateway.sqlite`: how feedback finds the request it rates
+/// and how the admin routes find a decision by request id. The audit log stays the source of truth (this index
+/// is written after the record is durable, in batches); a lost index row loses a lookup, never a record.
+public final class RequestIndex: Sendable {
+    /// One indexed request.
+    public struct Entry: Sendable, Equatable, Codable {
+        /// `req_…`.
+        public var requestID: String
+        /// Its record's index in the audit log.
+        public var auditIndex: Int
+        /// The key name that made it.
+        public var caller: String
+        /// The gateway's action.
+        public var action: String
+        /// Seconds since 1970.
+        public var time: Double
+
+        enum CodingKeys: String, CodingKey {
+            case requestID = "request_id"
+            case auditIndex = "audit_index"
+            case caller, action, time
+        }
+    }
+
+    private let queue: DatabaseQueue
+    private let path: String
+
+    /// Opens (creating) the index in the gateway database.
+    public init(path: String) throws {
+        self.path = path
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-request-index") { db in
+            try db.create(table: "request_index") { t in
+                t.column("request_id", .text).notNull()
+                t.column("audit_index", .integer).notNull()
+                t.column("caller", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("time", .double).notNull()
+                t.primaryKey(["request_id", "audit_index"])
+            }
+            try db.create(index: "request_index_time", on: "request_index", columns: ["time"])
+        }
+        queue = try SQLiteDatabase.open(path: path, what: "the gateway request index", migrator: migrator) { config in
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
+    }
+
+    /// Adds entries.
+    public func add(_ entries: [Entry]) throws {
+        guard !entries.isEmpty else { return }
+        try SQLiteDatabase.run("the gateway request index", path: path) {
+            try queue.write { db in
+                for e in entries {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO request_index (request_id, audit_index, caller, action, time) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [e.requestID, e.auditIndex, e.caller, e.action, e.time])
+                }
+            }
+        }
+    }
+
+    /// The entries of a request (a streamed request has a start and an end record), oldest first.
+    public func entries(requestID: String) throws -> [Entry] {
+        try SQLiteDatabase.run("the gateway request index", path: path) {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM request_index WHERE request_id = ? ORDER BY audit_index", arguments: [requestID])
+                    .map(Self.entry)
+            }
+        }
+    }
+
+    /// The latest `limit` entries, newest first.
+    public func latest(limit: Int) throws -> [Entry] {
+        try SQLiteDatabase.run("the gateway request index", path: path) {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM request_index ORDER BY audit_index DESC LIMIT ?", arguments: [limit])
+                    .map(Self.entry)
+            }
+        }
+    }
+
+    private static func entry(_ row: Row) -> Entry {
+        Entry(requestID: row["request_id"], auditIndex: row["audit_index"], caller: row["caller"], action: row["action"], time: row["time"])
+    }
+}
