@@ -78,8 +78,12 @@ struct GatewayCLITests {
                 action: block
               - scanner: pii
                 action: pseudonymize
+              - scanner: offensive
+                action: flag
+                threshold: 0.8
               - scanner: jailbreak
                 action: block
+                threshold: 0.5
             output:
               - scanner: banned_words
                 action: block
