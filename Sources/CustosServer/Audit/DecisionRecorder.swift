@@ -61,7 +61,7 @@ public actor DecisionRecorder {
                 let written = try await log.append(batch.map(\.record))
                 appended += batch.count
                 lastError = nil
-                for (k, item) in batch.enumerated() { item.continuation.resume(returning: written.first + k) }
+                // Indexed before anyone is answered, so a caller's next request (feedback) finds it.
                 if let index {
                     let now = Date().timeIntervalSince1970
                     let entries = batch.enumerated().compactMap { k, item -> RequestIndex.Entry? in
@@ -72,6 +72,7 @@ public actor DecisionRecorder {
                     }
                     do { try index.add(entries) } catch { logger.warning("request index write failed", metadata: ["error": "\(error)"]) }
                 }
+                for (k, item) in batch.enumerated() { item.continuation.resume(returning: written.first + k) }
                 if let signer {
                     do {
                         _ = try await log.checkpointIfDue(signer: signer, every: checkpointEvery)
