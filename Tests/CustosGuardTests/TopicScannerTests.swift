@@ -3,9 +3,9 @@ import Testing
 
 @Suite("Topic scanner")
 struct TopicScannerTests {
-    @Test("a banking assistant's policy lets banking questions through and flags recipes and denied topics",
-          .enabled(if: GuardFixtures.embedder != nil))
+    @Test("a banking assistant's policy lets banking questions through and flags recipes and denied topics")
     func allowedAndDenied() throws {
+        try #require(GuardFixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(GuardFixtures.embedder)
         let scanner = try TopicScanner(allowed: ["questions about bank accounts, cards, transfers and loans"],
                                        denied: ["political opinions and elections"], embedder: embedder)

@@ -5,16 +5,18 @@ import Testing
 
 @Suite("encoder bad input")
 struct BadInputTests {
-    @Test("empty text is an error unless allowed", .enabled(if: Fixtures.embedder != nil))
+    @Test("empty text is an error unless allowed")
     func emptyText() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         #expect(throws: CustosError.self) { try embedder.embed("") }
         #expect(throws: CustosError.self) { try embedder.embed(["fine", " \u{200B} "]) }
         #expect(try embedder.embed("", options: .init(allowEmpty: true)).tokenIDs.count == 2)
     }
 
-    @Test("over-long text is truncated and reported", .enabled(if: Fixtures.embedder != nil))
+    @Test("over-long text is truncated and reported")
     func overLong() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         let result = try embedder.embed(String(repeating: "privacy matters ", count: 400))
         #expect(result.truncated)
@@ -75,8 +77,9 @@ struct BadInputTests {
         #expect(throws: CustosError.self) { try SafeTensorsFile(path: mismatch) }
     }
 
-    @Test("a model directory with a missing or mis-shaped tensor names it", .enabled(if: Fixtures.modelDirectory != nil))
+    @Test("a model directory with a missing or mis-shaped tensor names it")
     func missingTensor() throws {
+        try #require(Fixtures.modelDirectory != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let model = try #require(Fixtures.modelDirectory)
         let directory = try Fixtures.temporaryDirectory()
         try FileManager.default.copyItem(atPath: model + "/config.json", toPath: directory + "/config.json")

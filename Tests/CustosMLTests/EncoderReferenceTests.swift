@@ -10,9 +10,9 @@ private func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
 
 @Suite("MiniLM encoder against the float64 reference")
 struct EncoderReferenceTests {
-    @Test("sentence embeddings are within 1e-5 of sentence-transformers",
-          .enabled(if: Fixtures.embedder != nil && Fixtures.minilm != nil))
+    @Test("sentence embeddings are within 1e-5 of sentence-transformers")
     func embeddings() throws {
+        try #require(Fixtures.embedder != nil && Fixtures.minilm != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         let reference = try #require(Fixtures.minilm)
         let results = try embedder.embed(reference.sentences.map(\.text), options: .init(allowEmpty: true))
@@ -23,9 +23,9 @@ struct EncoderReferenceTests {
         }
     }
 
-    @Test("every layer's attention probabilities are within 1e-5",
-          .enabled(if: Fixtures.embedder != nil && Fixtures.minilm != nil))
+    @Test("every layer's attention probabilities are within 1e-5")
     func attention() throws {
+        try #require(Fixtures.embedder != nil && Fixtures.minilm != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         let reference = try #require(Fixtures.minilm)
         let result = try embedder.embed(reference.attentionText, options: .init(attention: true))
@@ -36,9 +36,9 @@ struct EncoderReferenceTests {
         #expect(maxAbsDifference(maps.probabilities, reference.attention) <= tolerance)
     }
 
-    @Test("the last hidden state is within 1e-4 of the reference",
-          .enabled(if: Fixtures.embedder != nil && Fixtures.minilm != nil))
+    @Test("the last hidden state is within 1e-4 of the reference")
     func lastHiddenState() throws {
+        try #require(Fixtures.embedder != nil && Fixtures.minilm != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         let reference = try #require(Fixtures.minilm)
         let output = try embedder.encoder.forward(reference.attentionIDs)
@@ -47,8 +47,9 @@ struct EncoderReferenceTests {
         #expect(maxAbsDifference(output.lastHiddenState, reference.lastHiddenState) <= 1e-4)
     }
 
-    @Test("batch and BLAS parallelism give the same vectors", .enabled(if: Fixtures.embedder != nil))
+    @Test("batch and BLAS parallelism give the same vectors")
     func parallelismAgrees() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         let texts = ["A man is playing a guitar.", "The weather is lovely today", "Encoders map text to vectors."]
         let batch = try embedder.embed(texts, options: .init(parallelism: .batch))
@@ -56,16 +57,17 @@ struct EncoderReferenceTests {
         for (a, b) in zip(batch, blas) { #expect(maxAbsDifference(a.vector, b.vector) <= 1e-6) }
     }
 
-    @Test("similar sentences are closer than unrelated ones", .enabled(if: Fixtures.embedder != nil))
+    @Test("similar sentences are closer than unrelated ones")
     func similarity() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         let e = try embedder.embed(["A man is playing a guitar.", "Someone is playing an instrument.", "Stocks fell sharply."])
         #expect(e[0].cosineSimilarity(to: e[1]) > e[0].cosineSimilarity(to: e[2]))
     }
 
-    @Test("rollout rows are distributions and the first layer's rollout mixes in the identity",
-          .enabled(if: Fixtures.embedder != nil))
+    @Test("rollout rows are distributions and the first layer's rollout mixes in the identity")
     func rollout() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         let maps = try #require(try embedder.embed("attention rollout test", options: .init(attention: true)).attention)
         let rollout = AttentionRollout.compute(maps)
@@ -81,9 +83,9 @@ struct EncoderReferenceTests {
 
 @Suite("attention page and concurrency")
 struct AttentionPageTests {
-    @Test("the attention page is self-contained, escapes the text and offers layer and head selectors",
-          .enabled(if: Fixtures.embedder != nil))
+    @Test("the attention page is self-contained, escapes the text and offers layer and head selectors")
     func page() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         let explanation = try AttentionExplanation(text: "Bank </script><b>rates</b> rose", embedder: embedder)
         let html = explanation.renderHTML()
@@ -97,9 +99,9 @@ struct AttentionPageTests {
         #expect(abs(explanation.pooledRelevance.reduce(0, +) - 1) < 1e-4)
     }
 
-    @Test("concurrent embed calls from many threads give the same vectors as one call",
-          .enabled(if: Fixtures.embedder != nil))
+    @Test("concurrent embed calls from many threads give the same vectors as one call")
     func concurrentCalls() async throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let embedder = try #require(Fixtures.embedder)
         let texts = (0..<8).map { "sentence number \($0) about concurrency" }
         let expected = try embedder.embed(texts).map(\.vector)

@@ -4,9 +4,9 @@ import Testing
 
 @Suite("BERT WordPiece tokenizer")
 struct TokenizerTests {
-    @Test("token ids equal Hugging Face tokenizers on the MiniLM reference sentences",
-          .enabled(if: Fixtures.embedder != nil && Fixtures.minilm != nil))
+    @Test("token ids equal Hugging Face tokenizers on the MiniLM reference sentences")
     func referenceIDs() throws {
+        try #require(Fixtures.embedder != nil && Fixtures.minilm != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let tokenizer = try #require(Fixtures.embedder).tokenizer
         for sentence in try #require(Fixtures.minilm).sentences {
             let tokenized = tokenizer.tokenize(sentence.text)
@@ -20,9 +20,9 @@ struct TokenizerTests {
         return tokenizer.tokens(tokenizer.tokenize(text).ids)
     }
 
-    @Test("accents are stripped, control and invisible characters dropped, emoji become [UNK]",
-          .enabled(if: Fixtures.embedder != nil))
+    @Test("accents are stripped, control and invisible characters dropped, emoji become [UNK]")
     func normalizationTraps() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         #expect(try tokens("Crème BRÛLÉE") == ["[CLS]", "cr", "##eme", "br", "##ule", "##e", "[SEP]"])
         #expect(try tokens("soft\u{00AD}ware") == ["[CLS]", "software", "[SEP]"])
         #expect(try tokens("zero\u{200B}width") == tokens("zerowidth"))
@@ -30,15 +30,16 @@ struct TokenizerTests {
         #expect(try tokens("a\u{0000}b\tc") == ["[CLS]", "ab", "c", "[SEP]"])
     }
 
-    @Test("CJK ideographs are split and ASCII symbols are punctuation", .enabled(if: Fixtures.embedder != nil))
+    @Test("CJK ideographs are split and ASCII symbols are punctuation")
     func splitting() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         #expect(try tokens("我我") == ["[CLS]", "我", "我", "[SEP]"])
         #expect(try tokens("a$b") == ["[CLS]", "a", "$", "b", "[SEP]"])
     }
 
-    @Test("over-long text is truncated to 256 tokens including [CLS] and [SEP] and says so",
-          .enabled(if: Fixtures.embedder != nil))
+    @Test("over-long text is truncated to 256 tokens including [CLS] and [SEP] and says so")
     func truncation() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let tokenizer = try #require(Fixtures.embedder).tokenizer
         let tokenized = tokenizer.tokenize(String(repeating: "word ", count: 1000))
         #expect(tokenized.ids.count == 256)
@@ -47,8 +48,9 @@ struct TokenizerTests {
         #expect(tokenized.truncated)
     }
 
-    @Test("a batch is padded with [PAD] and masked", .enabled(if: Fixtures.embedder != nil))
+    @Test("a batch is padded with [PAD] and masked")
     func padding() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let tokenizer = try #require(Fixtures.embedder).tokenizer
         let batch = tokenizer.tokenizeBatch(["a b c", "a"])
         #expect(batch.length == 5)
@@ -67,9 +69,9 @@ struct TokenizerTests {
 
 @Suite("tokenizer against Hugging Face tokenizers on tricky text")
 struct TokenizerDifferentialTests {
-    @Test("ids equal tokenizers 0.23 on scripts, accents, invisible, private-use, unassigned and emoji characters",
-          .enabled(if: Fixtures.embedder != nil))
+    @Test("ids equal tokenizers 0.23 on scripts, accents, invisible, private-use, unassigned and emoji characters")
     func trickyTexts() throws {
+        try #require(Fixtures.embedder != nil, "a model asset or reference fixture is missing: run scripts/setup")
         let tokenizer = try #require(Fixtures.embedder).tokenizer
         let lines = try String(contentsOf: Fixtures.root.appendingPathComponent("explain/tokenizer_hf.jsonl"), encoding: .utf8)
             .split(separator: "\n")
