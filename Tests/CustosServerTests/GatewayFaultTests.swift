@@ -143,6 +143,11 @@ struct GatewayFaultTests {
         #expect(reply.status == 503)
         #expect(reply.json["error"]?["code"]?.stringValue == "audit_unavailable")
         #expect(reply.json["choices"] == nil)
+        // While the store is down, requests are refused before the upstream is called.
+        let upstreamCalls = h.stats.requests
+        let second = try await h.send("/v1/chat/completions", body: GatewayHarness.chat("hello again"), key: h.strictKey)
+        #expect(second.status == 503)
+        #expect(h.stats.requests == upstreamCalls)
         try await blocker.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
         let again = try await h.send("/v1/moderations", body: #"{"input":"hello"}"#, key: h.clientKey)
         #expect(again.status == 200)

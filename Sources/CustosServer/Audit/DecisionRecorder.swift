@@ -20,6 +20,14 @@ public actor DecisionRecorder {
     public private(set) var appended = 0
     /// The last append error, if the store is failing now.
     public private(set) var lastError: String?
+    private var lastFailure: ContinuousClock.Instant?
+
+    /// Whether an append failed within `window` (the store is probably still down): the gateway then refuses
+    /// requests at once instead of calling the upstream for answers it could not record.
+    public func failedRecently(within window: Duration = .seconds(5)) -> Bool {
+        guard let lastFailure else { return false }
+        return ContinuousClock.now - lastFailure < window
+    }
 
     /// A recorder over `log`; with `signer`, a signed checkpoint is published every `checkpointEvery` records.
     /// With `index`, each durable record with a `request_id` is also indexed for lookups.
@@ -61,6 +69,7 @@ public actor DecisionRecorder {
                 let written = try await log.append(batch.map(\.record))
                 appended += batch.count
                 lastError = nil
+                lastFailure = nil
                 // Indexed before anyone is answered, so a caller's next request (feedback) finds it.
                 if let index {
                     let now = Date().timeIntervalSince1970
@@ -82,6 +91,7 @@ public actor DecisionRecorder {
                 }
             } catch {
                 lastError = "\(error)"
+                lastFailure = .now
                 logger.error("audit append failed", metadata: ["records": "\(batch.count)", "error": "\(error)"])
                 for item in batch { item.continuation.resume(throwing: error) }
             }

@@ -58,6 +58,11 @@ extension Gateway {
                                "no upstream model is configured: start `custos serve --upstream URL` (an OpenAI-compatible base URL such as http://127.0.0.1:8000/v1) or set 'upstream:' in custos.yaml",
                                type: "server_error", code: "no_upstream")
         }
+        if await recorder.failedRecently() {
+            metrics.auditFailure()
+            throw GatewayError(.serviceUnavailable, "the audit log is unavailable, so the gateway answers nothing (fail closed); retry later",
+                               type: "server_error", code: "audit_unavailable")
+        }
         let upstreamBody = try chat.upstreamBody(replacing: replacements)
         if chat.stream {
             return try await streamChat(upstream: upstream, body: upstreamBody, record: record, pipeline: pipeline,
