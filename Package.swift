@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         // YAML policies for CustosGuard (6.2.2 is the version available here).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // PostgreSQL audit store for several gateway instances writing one log.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         .target(
@@ -67,6 +69,7 @@ let package = Package(
             dependencies: [
                 "CustosCore", "CustosSQLite", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         .target(
@@ -126,7 +129,7 @@ let package = Package(
             name: "CustosAuditTests",
             dependencies: [
                 "CustosCore", "CustosAudit", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

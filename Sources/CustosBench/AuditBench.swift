@@ -6,7 +6,8 @@ import GRDB
 
 /// `custos-bench audit`: durable appends per second with the Merkle tree and tree heads maintained,
 /// against plain SQLite inserts of the same canonical JSON rows (same pragmas, same batch
-/// transactions) in one run; and the time of a full `verify`.
+/// transactions) in one run; the time of a full `verify` of a large log; and, with `--store`, the append
+/// rate of a PostgreSQL store.
 struct AuditBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit")
 
@@ -15,6 +16,12 @@ struct AuditBench: AsyncParsableCommand {
 
     @Option(help: "Records per transaction (group commit).")
     var batch = 1_000
+
+    @Option(help: "Size of the log whose full `verify` is timed (built first, in batches of 10,000; 0 skips it).")
+    var verifyRecords = 1_000_000
+
+    @Option(help: "Also time appends to this PostgreSQL store (postgres://…; must hold no log yet: use a scratch database).")
+    var store: String?
 
     func run() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("custos-bench-audit-\(UUID().uuidString)")
@@ -54,6 +61,76 @@ struct AuditBench: AsyncParsableCommand {
             "note": "ratio = peer_s / custos_s (target ≥ 0.5: at least half the plain insert rate); Custos time includes canonical JSON encoding, hashing and the signed checkpoint; the plain side inserts pre-encoded bytes",
         ]
         try printJSONObjectLine(line)
+        if verifyRecords > 0 {
+            try await verifyBench(path: dir.appendingPathComponent("verify.sqlite").path, keys: keys)
+        }
+        if let store {
+            try await postgresBench(url: store, keys: keys)
+        }
+    }
+
+    /// Builds a log of `verifyRecords` entries (records made per batch, so memory stays flat) and times `verify`.
+    func verifyBench(path: String, keys: AuditKeys) async throws {
+        let log = AuditLog(store: try SQLiteAuditStore(path: path))
+        let buildBatch = 10_000
+        var next = 0
+        let buildStart = DispatchTime.now()
+        while next < verifyRecords {
+            let end = min(next + buildBatch, verifyRecords)
+            try await log.append((next..<end).map(Self.record))
+            next = end
+        }
+        try await log.checkpoint(signer: keys.signer)
+        let buildSeconds = Self.seconds(since: buildStart)
+        let start = DispatchTime.now()
+        let report = try await log.verify(with: keys.verifier)
+        let verifySeconds = Self.seconds(since: start)
+        guard report.ok, report.size == verifyRecords else {
+            throw CustosError(.internal, "benchmark log failed to verify: \(report.problem ?? "size \(report.size)")")
+        }
+        try printJSONObjectLine([
+            "bench": "audit-verify", "custos_s": verifySeconds, "peer": "none", "peer_s": NSNull(), "ratio": NSNull(),
+            "records": verifyRecords, "records_per_s": Double(verifyRecords) / verifySeconds, "build_s": buildSeconds,
+            "max_rss_mb": Self.maxResidentMegabytes(),
+            "note": "full verify of a SQLite log: every leaf hash, every tree head (one per append of 10,000), the frontier and the signed checkpoint; read in pages of 50,000",
+        ])
+    }
+
+    /// Appends the same decision records to a PostgreSQL store in batches of `batch`.
+    func postgresBench(url: String, keys: AuditKeys) async throws {
+        try await withAuditStore(at: try AuditStoreLocation(parsing: url, home: CustosHome())) { store in
+            guard try await store.frontier().size == 0 else {
+                throw CustosError(.usage, "the PostgreSQL store for the benchmark already holds a log; use a scratch database")
+            }
+            let log = AuditLog(store: store)
+            let start = DispatchTime.now()
+            var next = 0
+            while next < records {
+                let end = min(next + batch, records)
+                try await log.append((next..<end).map(Self.record))
+                next = end
+            }
+            try await log.checkpoint(signer: keys.signer)
+            let seconds = Self.seconds(since: start)
+            let verifyStart = DispatchTime.now()
+            let report = try await log.verify(with: keys.verifier)
+            let verifySeconds = Self.seconds(since: verifyStart)
+            guard report.ok else { throw CustosError(.internal, "PostgreSQL benchmark log failed to verify: \(report.problem ?? "")") }
+            try printJSONObjectLine([
+                "bench": "audit-append-postgres", "custos_s": seconds, "peer": "none", "peer_s": NSNull(), "ratio": NSNull(),
+                "records": records, "batch": batch, "custos_appends_per_s": Double(records) / seconds, "verify_s": verifySeconds,
+                "note": "one client, one transaction per batch (row lock on the tree state, one multi-row INSERT … unnest); the server's default synchronous_commit",
+            ])
+        }
+    }
+
+    /// Peak resident memory of this process in MiB (Linux `VmHWM`), or 0 where unavailable.
+    static func maxResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
     }
 
     /// Plain SQLite: the same bytes, same pragmas, same transactions, no hashing; returns seconds.

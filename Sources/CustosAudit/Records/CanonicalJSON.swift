@@ -27,7 +27,10 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { utf16Precedes($0.key, $1.key) }
+            // Which comparison applies is decided once per object, not once per comparison.
+            let sorted = members.keys.contains(where: needsUTF16Order)
+                ? members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+                : members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             for (i, member) in sorted.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 string(member.key, to: &out)
@@ -43,16 +46,27 @@ public enum CanonicalJSON {
     /// ≥ 0xF0) and one in U+E000–U+FFFF (lead byte 0xEE or 0xEF): only names holding such bytes take the
     /// slower UTF-16 comparison.
     static func utf16Precedes(_ a: String, _ b: String) -> Bool {
-        if a.utf8.contains(where: { $0 >= 0xEE }) || b.utf8.contains(where: { $0 >= 0xEE }) {
+        if needsUTF16Order(a) || needsUTF16Order(b) {
             return a.utf16.lexicographicallyPrecedes(b.utf16)
         }
         return a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// Whether a name holds a byte where UTF-8 order and UTF-16 order can disagree (see `utf16Precedes`).
+    static func needsUTF16Order(_ name: String) -> Bool {
+        name.utf8.contains(where: { $0 >= 0xEE })
     }
 
     /// RFC 8785 §3.2.2.2: the string with `"`, `\` and control characters escaped, all else literal
     /// (UTF-8 bytes of a Swift string are valid, so they are copied as they are).
     static func string(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape at all: one scan, then one bulk copy.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [0x5C, 0x22]

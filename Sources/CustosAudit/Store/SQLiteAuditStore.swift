@@ -6,17 +6,24 @@ import GRDB
 /// The default `AuditStore`: one SQLite file through GRDB (WAL, `synchronous = FULL`, numbered
 /// migrations). Appends from several processes on one file are serialized by SQLite's write lock
 /// (IMMEDIATE transactions) and each reads the tree state inside its transaction, so they form one
-/// history. `secure_delete` is on, so a forgotten subject key is overwritten on disk, not only unlinked.
+/// history. Concurrent appends through one store value are group-committed (`GroupCommit`): those that
+/// arrive while a transaction is being written share the next one. `secure_delete` is on, so a forgotten
+/// subject key is overwritten on disk, not only unlinked.
 public struct SQLiteAuditStore: AuditStore {
     private let queue: DatabaseQueue
+    private let group: GroupCommit
     /// The database file.
     public let path: String
 
     /// Opens (creating if needed) the store at `path` and migrates it.
     public init(path: String) throws {
         self.path = path
-        queue = try SQLiteDatabase.open(path: path, what: "the audit store", migrator: Self.migrator) { configuration in
+        let queue = try SQLiteDatabase.open(path: path, what: "the audit store", migrator: Self.migrator) { configuration in
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        }
+        self.queue = queue
+        group = GroupCommit { appends in
+            try await SQLiteDatabase.run("audit store", path: path) { try await Self.write(appends, to: queue) }
         }
     }
 
@@ -47,22 +54,34 @@ public struct SQLiteAuditStore: AuditStore {
         return migrator
     }
 
-    /// Appends in one IMMEDIATE transaction: state read, entries, head and state written together.
+    /// Appends in one IMMEDIATE transaction (shared with appends arriving concurrently): state read, entries,
+    /// head and state written together.
     public func append(leaves: [[UInt8]]) async throws -> AppendBatch {
-        try await run {
-            try await queue.write { db in
-                let batch = AppendBatch(extending: try Self.frontier(db), with: leaves)
-                let insert = try db.cachedStatement(sql: "INSERT INTO entry (idx, leaf, leaf_hash) VALUES (?, ?, ?)")
+        try await group.append(leaves)
+    }
+
+    /// Writes appends in order in one transaction: each extends the frontier the previous one left and records
+    /// its own tree head; the state row is written once.
+    private static func write(_ appends: [[[UInt8]]], to queue: DatabaseQueue) async throws -> [AppendBatch] {
+        try await queue.write { db in
+            var frontier = try Self.frontier(db)
+            var batches: [AppendBatch] = []
+            batches.reserveCapacity(appends.count)
+            let insert = try db.cachedStatement(sql: "INSERT INTO entry (idx, leaf, leaf_hash) VALUES (?, ?, ?)")
+            for leaves in appends {
+                let batch = AppendBatch(extending: frontier, with: leaves)
                 for (k, leaf) in leaves.enumerated() {
                     try insert.execute(arguments: [batch.first + k, Data(leaf), Data(batch.leafHashes[k])])
                 }
                 if !leaves.isEmpty {
                     try db.execute(sql: "INSERT INTO head (size, root) VALUES (?, ?)", arguments: [batch.head.size, Data(batch.head.root)])
                 }
-                try db.execute(sql: "UPDATE tree_state SET size = ?, frontier = ? WHERE id = 1",
-                               arguments: [batch.frontier.size, Data(batch.frontier.serialized)])
-                return batch
+                frontier = batch.frontier
+                batches.append(batch)
             }
+            try db.execute(sql: "UPDATE tree_state SET size = ?, frontier = ? WHERE id = 1",
+                           arguments: [frontier.size, Data(frontier.serialized)])
+            return batches
         }
     }
 
