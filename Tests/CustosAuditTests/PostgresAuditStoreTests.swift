@@ -107,7 +107,7 @@ struct PostgresAuditStoreTests {
         #expect(try PostgresEndpoint(url: "postgres://app@db").database == "app")
         #expect(try PostgresEndpoint(url: "postgres://app@db/x?sslmode=verify-full").tls == .verifyFull)
         for bad in ["postgres://db.internal/audit", "postgres://app:pw@/audit", "postgres://app@db/x?sslmode=sometimes",
-                    "postgres://app@db:99999/x", "mysql://app@db/x", "postgres://app@db/x?search_path=y"] {
+                    "postgres://app@db:99999/x", "mysql://app@db/x", "postgres:/db/x", "postgres://app@db/x?search_path=y"] {
             let error = try #require(throws: CustosError.self) { try AuditStoreLocation(parsing: bad, home: home) }
             #expect(error.code == .usage, "\(bad)")
         }

@@ -27,7 +27,7 @@ public enum AuditStoreLocation: Sendable, Equatable, CustomStringConvertible {
             return
         }
         let lowered = text.lowercased()
-        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+        if lowered.hasPrefix("postgres:") || lowered.hasPrefix("postgresql:") {
             _ = try PostgresEndpoint(url: text)
             self = .postgres(url: text)
         } else if lowered.hasPrefix("sqlite:") {
