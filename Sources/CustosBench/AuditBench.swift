@@ -73,12 +73,45 @@ struct AuditBench: AsyncParsableCommand {
             "note": "ratio = peer_s / custos_s, the fastest of `runs` alternating runs each (target ≥ 0.5: at least half the plain insert rate); Custos time includes canonical JSON encoding, hashing and the signed checkpoint; the plain side inserts pre-encoded bytes",
         ]
         try printJSONObjectLine(line)
+        try await groupCommitBench(dir: dir)
         if verifyRecords > 0 {
             try await verifyBench(path: dir.appendingPathComponent("verify.sqlite").path, keys: keys)
         }
         if let store {
             try await postgresBench(url: store, keys: keys)
         }
+    }
+
+    /// Single-record appends, as a gateway makes them (one per request): one after another (a commit each),
+    /// then from `concurrentAppenders` tasks at once through one store (group commit shares the commits).
+    func groupCommitBench(dir: URL) async throws {
+        let count = 1_000
+        let concurrentAppenders = 32
+        let sequential = AuditLog(store: try SQLiteAuditStore(path: dir.appendingPathComponent("single.sqlite").path))
+        let sequentialStart = DispatchTime.now()
+        for i in 0..<count { try await sequential.append([Self.record(i)]) }
+        let sequentialSeconds = Self.seconds(since: sequentialStart)
+        let grouped = AuditLog(store: try SQLiteAuditStore(path: dir.appendingPathComponent("grouped.sqlite").path))
+        let groupedStart = DispatchTime.now()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for appender in 0..<concurrentAppenders {
+                tasks.addTask {
+                    for i in stride(from: appender, to: count, by: concurrentAppenders) { try await grouped.append([Self.record(i)]) }
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        let groupedSeconds = Self.seconds(since: groupedStart)
+        guard try await grouped.size() == count, try await grouped.store.heads().count == count else {
+            throw CustosError(.internal, "group commit lost appends")
+        }
+        try printJSONObjectLine([
+            "bench": "audit-append-single-records", "custos_s": groupedSeconds,
+            "peer": "the same store, one append (one commit) after another", "peer_s": sequentialSeconds,
+            "ratio": sequentialSeconds / groupedSeconds, "records": count, "concurrent_appenders": concurrentAppenders,
+            "custos_appends_per_s": Double(count) / groupedSeconds, "peer_appends_per_s": Double(count) / sequentialSeconds,
+            "note": "durable single-record appends; custos side: \(concurrentAppenders) concurrent tasks through one SQLiteAuditStore, group-committed (each append keeps its own tree head)",
+        ])
     }
 
     /// Builds a log of `verifyRecords` entries (records made per batch, so memory stays flat) and times `verify`.
