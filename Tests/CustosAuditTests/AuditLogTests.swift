@@ -9,6 +9,7 @@ struct AuditLogTests {
     struct Fixture {
         let store: TestStore
         let keys: AuditKeys
+        let keyDirectory: URL
         let log: AuditLog
 
         /// Eight records appended in two batches (5 + 3), each followed by a signed checkpoint.
@@ -23,13 +24,14 @@ struct AuditLogTests {
             try await log.checkpoint(signer: keys.signer)
             try await log.append(Array(records[5...]))
             try await log.checkpoint(signer: keys.signer)
-            return Fixture(store: store, keys: keys, log: log)
+            return Fixture(store: store, keys: keys, keyDirectory: dir, log: log)
         }
 
         /// A fixture on a fresh store of `kind`; the store is closed and removed afterwards.
         static func with<T: Sendable>(_ kind: StoreKind, _ body: (Fixture) async throws -> T) async throws -> T {
             try await TestStore.with(kind) { store in
                 let fixture = try await make(store)
+                defer { try? FileManager.default.removeItem(at: fixture.keyDirectory) }
                 do {
                     let result = try await body(fixture)
                     await fixture.log.store.close()
@@ -87,8 +89,9 @@ struct AuditLogTests {
           arguments: StoreKind.allCases)
     func concurrentAppends(_ kind: StoreKind) async throws {
         try await TestStore.with(kind) { testStore in
-            let keys = try AuditKeys.create(
-                in: FileManager.default.temporaryDirectory.appendingPathComponent("custos-audit-keys-\(UUID().uuidString)"), origin: "custos.test/audit")
+            let keyDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("custos-audit-keys-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: keyDirectory) }
+            let keys = try AuditKeys.create(in: keyDirectory, origin: "custos.test/audit")
             try await withAuditStore(at: testStore.location) { store in
                 let log = AuditLog(store: store)
                 let tasks = 40

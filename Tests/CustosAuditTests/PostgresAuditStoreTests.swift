@@ -8,8 +8,9 @@ struct PostgresAuditStoreTests {
     @Test("independent clients appending concurrently to one database produce one log that verifies with every entry")
     func concurrentAppenders() async throws {
         try await TestStore.with(.postgres) { testStore in
-            let keys = try AuditKeys.create(
-                in: FileManager.default.temporaryDirectory.appendingPathComponent("custos-pg-keys-\(UUID().uuidString)"), origin: "custos.test/pg")
+            let keyDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("custos-pg-keys-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: keyDirectory) }
+            let keys = try AuditKeys.create(in: keyDirectory, origin: "custos.test/pg")
             // Created once, then each appender opens its own store (its own PostgresClient and connections), as
             // separate gateway processes would.
             try await withAuditStore(at: testStore.location) { _ in }

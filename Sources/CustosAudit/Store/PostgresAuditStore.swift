@@ -8,7 +8,8 @@ import PostgresNIO
 /// `custos_audit.schema_migration` (applied under an advisory lock, so concurrent first opens are safe).
 /// Every append is one transaction that first locks the single tree-state row (`SELECT … FOR UPDATE`):
 /// appenders queue on that lock and each extends the frontier the previous one committed, so the log has
-/// one linear order. Commits are durable as PostgreSQL's are (`synchronous_commit` is left as the server
+/// one linear order. Appends arriving concurrently through one store value share a transaction (group
+/// commit, as in the SQLite store). Commits are durable as PostgreSQL's are (`synchronous_commit` is left as the server
 /// has it, `on` by default: a commit returns after its WAL record is flushed).
 ///
 /// Open with `open(endpoint:)`, which connects once directly (so a wrong host, password or database is an
@@ -20,6 +21,7 @@ public final class PostgresAuditStore: AuditStore {
     public let endpoint: PostgresEndpoint
     private let client: PostgresClient
     private let runner: Task<Void, Never>
+    private let group: GroupCommit
 
     /// The schema holding the store's tables.
     public static let schema = "custos_audit"
@@ -28,6 +30,9 @@ public final class PostgresAuditStore: AuditStore {
         self.endpoint = endpoint
         self.client = client
         runner = Task { await client.run() }
+        group = GroupCommit { appends in
+            try await Self.mappingErrors(endpoint) { try await Self.write(appends, client: client, endpoint: endpoint) }
+        }
     }
 
     deinit { runner.cancel() }
@@ -113,46 +118,65 @@ public final class PostgresAuditStore: AuditStore {
 
     // MARK: AuditStore
 
-    /// Appends in one transaction holding the tree-state row lock: state read, entries, head and state written
-    /// in one statement, then committed.
+    /// Appends in one transaction holding the tree-state row lock (shared with appends arriving concurrently
+    /// through this store: group commit); state read, then entries, heads and state written in one statement.
     public func append(leaves: [[UInt8]]) async throws -> AppendBatch {
-        try await run {
-            try await client.withTransaction(logger: Self.logger) { db in
-                var state: (size: Int, frontier: ByteBuffer)?
-                for try await row in try await db.query(
-                    "SELECT size, frontier FROM custos_audit.tree_state WHERE id = 1 FOR UPDATE", logger: Self.logger
-                ).decode((Int, ByteBuffer).self) {
-                    state = (row.0, row.1)
-                }
-                guard let state else {
-                    throw CustosError(.invalidInput, "corrupt audit store in \(endpoint): the tree state row is missing")
-                }
-                let frontier = try MerkleFrontier(size: state.size, serialized: Array(state.frontier.readableBytesView))
-                let batch = AppendBatch(extending: frontier, with: leaves)
-                guard !leaves.isEmpty else { return batch }
-                let indices = Array(batch.first..<(batch.first + leaves.count))
-                let leafBuffers = leaves.map { ByteBuffer(bytes: $0) }
-                let hashBuffers = batch.leafHashes.map { ByteBuffer(bytes: $0) }
-                // One round trip for every write; the WHERE on the old size guards the linear order even if the
-                // row lock were ever bypassed.
-                var updated = 0
-                for try await _ in try await db.query("""
-                    WITH new_entries AS (
-                        INSERT INTO custos_audit.entry (idx, leaf, leaf_hash)
-                        SELECT * FROM unnest(\(indices)::bigint[], \(leafBuffers)::bytea[], \(hashBuffers)::bytea[])
-                    ), new_head AS (
-                        INSERT INTO custos_audit.head (size, root) VALUES (\(batch.head.size), \(ByteBuffer(bytes: batch.head.root)))
-                    )
-                    UPDATE custos_audit.tree_state SET size = \(batch.frontier.size), frontier = \(ByteBuffer(bytes: batch.frontier.serialized))
-                    WHERE id = 1 AND size = \(state.size) RETURNING size
-                    """, logger: Self.logger) {
-                    updated += 1
-                }
-                guard updated == 1 else {
-                    throw CustosError(.internal, "the tree state in \(endpoint) changed during an append that held its lock")
-                }
-                return batch
+        try await group.append(leaves)
+    }
+
+    /// Writes appends in order in one transaction; returns one batch per append.
+    private static func write(_ appends: [[[UInt8]]], client: PostgresClient, endpoint: PostgresEndpoint) async throws -> [AppendBatch] {
+        try await client.withTransaction(logger: logger) { db in
+            var state: (size: Int, frontier: ByteBuffer)?
+            for try await row in try await db.query(
+                "SELECT size, frontier FROM custos_audit.tree_state WHERE id = 1 FOR UPDATE", logger: logger
+            ).decode((Int, ByteBuffer).self) {
+                state = (row.0, row.1)
             }
+            guard let state else {
+                throw CustosError(.invalidInput, "corrupt audit store in \(endpoint): the tree state row is missing")
+            }
+            var frontier = try MerkleFrontier(size: state.size, serialized: Array(state.frontier.readableBytesView))
+            var batches: [AppendBatch] = []
+            var indices: [Int] = []
+            var leafBuffers: [ByteBuffer] = []
+            var hashBuffers: [ByteBuffer] = []
+            var headSizes: [Int] = []
+            var headRoots: [ByteBuffer] = []
+            for leaves in appends {
+                let batch = AppendBatch(extending: frontier, with: leaves)
+                for (k, leaf) in leaves.enumerated() {
+                    indices.append(batch.first + k)
+                    leafBuffers.append(ByteBuffer(bytes: leaf))
+                    hashBuffers.append(ByteBuffer(bytes: batch.leafHashes[k]))
+                }
+                if !leaves.isEmpty {
+                    headSizes.append(batch.head.size)
+                    headRoots.append(ByteBuffer(bytes: batch.head.root))
+                }
+                frontier = batch.frontier
+                batches.append(batch)
+            }
+            guard !indices.isEmpty else { return batches }
+            // One round trip for every write; the WHERE on the old size guards the linear order even if the row lock
+            // were ever bypassed.
+            var updated = 0
+            for try await _ in try await db.query("""
+                WITH new_entries AS (
+                    INSERT INTO custos_audit.entry (idx, leaf, leaf_hash)
+                    SELECT * FROM unnest(\(indices)::bigint[], \(leafBuffers)::bytea[], \(hashBuffers)::bytea[])
+                ), new_heads AS (
+                    INSERT INTO custos_audit.head (size, root) SELECT * FROM unnest(\(headSizes)::bigint[], \(headRoots)::bytea[])
+                )
+                UPDATE custos_audit.tree_state SET size = \(frontier.size), frontier = \(ByteBuffer(bytes: frontier.serialized))
+                WHERE id = 1 AND size = \(state.size) RETURNING size
+                """, logger: logger) {
+                updated += 1
+            }
+            guard updated == 1 else {
+                throw CustosError(.internal, "the tree state in \(endpoint) changed during an append that held its lock")
+            }
+            return batches
         }
     }
 
