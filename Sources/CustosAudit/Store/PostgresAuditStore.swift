@@ -9,10 +9,10 @@ import PostgresNIO
 /// Every append is one transaction that first locks the single tree-state row (`SELECT … FOR UPDATE`):
 /// appenders queue on that lock and each extends the frontier the previous one committed, so the log has
 /// one linear order. Appends arriving concurrently through one store value share a transaction (group
-/// commit, as in the SQLite store). Commits are durable as PostgreSQL's are (`synchronous_commit` is left as the server
-/// has it, `on` by default: a commit returns after its WAL record is flushed).
+/// commit, as in the SQLite store). Commits are durable as PostgreSQL's are (`synchronous_commit` is left
+/// as the server has it, `on` by default: a commit returns after its WAL record is flushed).
 ///
-/// Open with `open(endpoint:)`, which connects once directly (so a wrong host, password or database is an
+/// Open with `open(url:)` or `open(endpoint:)`, which connect once directly (so a wrong host, password or database is an
 /// immediate, precise error rather than a pool retrying for a minute), migrates, then starts the
 /// connection pool's background task. Call `close()` when done; a store that is never closed stops its
 /// pool when it is deinitialized.
@@ -22,9 +22,6 @@ public final class PostgresAuditStore: AuditStore {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let group: GroupCommit
-
-    /// The schema holding the store's tables.
-    public static let schema = "custos_audit"
 
     private init(endpoint: PostgresEndpoint, client: PostgresClient) {
         self.endpoint = endpoint
