@@ -123,9 +123,11 @@ public final class Gateway: Sendable {
             try await group.run()
         } catch {
             try? await upstream?.shutdown()
+            await recorder.log.store.close()
             throw error
         }
         try? await upstream?.shutdown()
+        await recorder.log.store.close()
     }
 
     /// The routes.

@@ -12,68 +12,78 @@ struct PayloadEncryptionTests {
         return .object(fields)
     }
 
-    @Test("payloads are sealed per subject; forgetting one subject makes only its payloads unreadable, and the log still verifies")
-    func forget() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("custos-shred-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let keys = try AuditKeys.create(in: dir.appendingPathComponent("keys"), origin: "custos.test/shred")
-        let master = try #require(try AuditKeys.loadMasterKey(from: dir.appendingPathComponent("keys")))
-        let path = dir.appendingPathComponent("audit.sqlite").path
-        let log = AuditLog(store: try SQLiteAuditStore(path: path), cipher: PayloadCipher(master: master))
-        try await log.append([
-            Self.record("alice@example.com", "my card is 4111 1111 1111 1111", 0),
-            Self.record("bob@example.com", "hello from bob", 1),
-            Self.record("alice@example.com", "second secret of alice", 2),
-            .object(["request_id": .string("req-3"), "decision": .string("block")]),
-        ])
-        try await log.checkpoint(signer: keys.signer)
+    @Test("payloads are sealed per subject; forgetting one subject makes only its payloads unreadable, and the log still verifies",
+          arguments: StoreKind.allCases)
+    func forget(_ kind: StoreKind) async throws {
+        try await TestStore.with(kind) { testStore in
+            let keyDir = FileManager.default.temporaryDirectory.appendingPathComponent("custos-shred-keys-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: keyDir) }
+            let keys = try AuditKeys.create(in: keyDir, origin: "custos.test/shred")
+            let master = try #require(try AuditKeys.loadMasterKey(from: keyDir))
+            try await withAuditStore(at: testStore.location) { store in
+                let log = AuditLog(store: store, cipher: PayloadCipher(master: master))
+                try await log.append([
+                    Self.record("alice@example.com", "my card is 4111 1111 1111 1111", 0),
+                    Self.record("bob@example.com", "hello from bob", 1),
+                    Self.record("alice@example.com", "second secret of alice", 2),
+                    .object(["request_id": .string("req-3"), "decision": .string("block")]),
+                ])
+                try await log.checkpoint(signer: keys.signer)
 
-        // Nothing personal is stored in the clear: no payload text, no subject.
-        for entry in try await log.store.allEntries() {
-            let text = String(decoding: entry.leaf, as: UTF8.self)
-            #expect(!text.contains("4111") && !text.contains("alice") && !text.contains("bob@"))
-        }
-        #expect(try await log.readableRecord(at: 0).record == Self.record(nil, "my card is 4111 1111 1111 1111", 0))
-        let aliceKeyID = try #require(PayloadCipher.keyID(ofSealed: try Self.payload(of: try await log.store.entry(at: 0))))
-        #expect(PayloadCipher.keyID(ofSealed: try Self.payload(of: try await log.store.entry(at: 2))) == aliceKeyID)
-        let aliceKey = try #require(try await log.store.wrappedKey(id: aliceKeyID))
+                // Nothing personal is stored in the clear: no payload text, no subject.
+                for entry in try await log.store.allEntries() {
+                    let text = String(decoding: entry.leaf, as: UTF8.self)
+                    #expect(!text.contains("4111") && !text.contains("alice") && !text.contains("bob@"))
+                }
+                #expect(try await log.readableRecord(at: 0).record == Self.record(nil, "my card is 4111 1111 1111 1111", 0))
+                let aliceKeyID = try #require(PayloadCipher.keyID(ofSealed: try Self.payload(of: try await log.store.entry(at: 0))))
+                #expect(PayloadCipher.keyID(ofSealed: try Self.payload(of: try await log.store.entry(at: 2))) == aliceKeyID)
+                let aliceKey = try #require(try await log.store.wrappedKey(id: aliceKeyID))
 
-        let destroyed = try await log.forget(subject: "alice@example.com")
-        #expect(destroyed == [aliceKeyID])
-        #expect(try await log.store.wrappedKey(id: aliceKeyID) == nil)
-        for index in [0, 2] {
-            let payload = try Self.payload(ofRecord: try await log.readableRecord(at: index).record)
-            #expect(payload == .object(["forgotten": .bool(true), "key_id": .string(aliceKeyID)]))
+                let destroyed = try await log.forget(subject: "alice@example.com")
+                #expect(destroyed == [aliceKeyID])
+                #expect(try await log.store.wrappedKey(id: aliceKeyID) == nil)
+                for index in [0, 2] {
+                    let payload = try Self.payload(ofRecord: try await log.readableRecord(at: index).record)
+                    #expect(payload == .object(["forgotten": .bool(true), "key_id": .string(aliceKeyID)]))
+                }
+                #expect(try await log.readableRecord(at: 1).record == Self.record(nil, "hello from bob", 1))
+                // The erasure is itself on the record, naming the key, not the subject.
+                let erasure = String(decoding: try await log.store.entry(at: 4).leaf, as: UTF8.self)
+                #expect(erasure.contains("erasure") && erasure.contains(aliceKeyID) && !erasure.contains("alice"))
+                // Every proof still holds. On SQLite the wrapped key is also gone from the files on disk (database, WAL);
+                // PostgreSQL's files are the server's (see docs/audit.md on what forgetting means there).
+                #expect(try await log.verify(with: keys.verifier).ok)
+                if case .sqlite(let path) = testStore.location {
+                    let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+                    for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasPrefix("audit.sqlite") {
+                        let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent(file)))
+                        #expect(!Self.contains(bytes, aliceKey.wrapped), "\(file) still holds the destroyed key")
+                    }
+                }
+                #expect(try await log.forget(subject: "alice@example.com").isEmpty)
+            }
         }
-        #expect(try await log.readableRecord(at: 1).record == Self.record(nil, "hello from bob", 1))
-        // The erasure is itself on the record, naming the key, not the subject.
-        let erasure = String(decoding: try await log.store.entry(at: 4).leaf, as: UTF8.self)
-        #expect(erasure.contains("erasure") && erasure.contains(aliceKeyID) && !erasure.contains("alice"))
-        // Every proof still holds, and the wrapped key is gone from the files on disk (database, WAL).
-        #expect(try await log.verify(with: keys.verifier).ok)
-        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasPrefix("audit.sqlite") {
-            let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent(file)))
-            #expect(!Self.contains(bytes, aliceKey.wrapped), "\(file) still holds the destroyed key")
-        }
-        #expect(try await log.forget(subject: "alice@example.com").isEmpty)
     }
 
-    @Test("a wrong master key, a payload without a subject, and a subject without a master key are precise errors")
-    func errors() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("custos-shred-\(UUID().uuidString).sqlite").path
-        let store = try SQLiteAuditStore(path: path)
-        let log = AuditLog(store: store, cipher: PayloadCipher(master: MasterKey.generate()))
-        try await log.append([Self.record("carol", "hi", 0)])
-        let other = AuditLog(store: store, cipher: PayloadCipher(master: MasterKey.generate()))
-        let wrong = try await #require(throws: CustosError.self) { try await other.readableRecord(at: 0) }
-        #expect(wrong.message.contains("wrapped by master key"))
-        let noSubject = try await #require(throws: CustosError.self) { try await log.append([Self.record(nil, "x", 1)]) }
-        #expect(noSubject.message.contains("record 1 has a payload but no subject"))
-        let plain = AuditLog(store: store)
-        let noKey = try await #require(throws: CustosError.self) { try await plain.append([Self.record("dave", "x", 2)]) }
-        #expect(noKey.message.contains("no master key"))
-        #expect(try await log.size() == 1)
+    @Test("a wrong master key, a payload without a subject, and a subject without a master key are precise errors",
+          arguments: StoreKind.allCases)
+    func errors(_ kind: StoreKind) async throws {
+        try await TestStore.with(kind) { testStore in
+            try await withAuditStore(at: testStore.location) { store in
+                let log = AuditLog(store: store, cipher: PayloadCipher(master: MasterKey.generate()))
+                try await log.append([Self.record("carol", "hi", 0)])
+                let other = AuditLog(store: store, cipher: PayloadCipher(master: MasterKey.generate()))
+                let wrong = try await #require(throws: CustosError.self) { try await other.readableRecord(at: 0) }
+                #expect(wrong.message.contains("wrapped by master key"))
+                let noSubject = try await #require(throws: CustosError.self) { try await log.append([Self.record(nil, "x", 1)]) }
+                #expect(noSubject.message.contains("record 1 has a payload but no subject"))
+                let plain = AuditLog(store: store)
+                let noKey = try await #require(throws: CustosError.self) { try await plain.append([Self.record("dave", "x", 2)]) }
+                #expect(noKey.message.contains("no master key"))
+                #expect(try await log.size() == 1)
+            }
+        }
     }
 
     static func payload(of entry: StoredEntry) throws -> JSONValue {

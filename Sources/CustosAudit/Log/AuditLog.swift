@@ -29,12 +29,33 @@ public struct AuditLog: Sendable {
     /// new tree head).
     @discardableResult
     public func append(_ records: [JSONValue]) async throws -> AppendBatch {
-        var leaves: [[UInt8]] = []
-        leaves.reserveCapacity(records.count)
+        var stored: [JSONValue] = []
+        stored.reserveCapacity(records.count)
         for (k, record) in records.enumerated() {
-            leaves.append(try CanonicalJSON.encode(try await sealed(record, number: k + 1)))
+            stored.append(try await sealed(record, number: k + 1))
         }
-        return try await store.append(leaves: leaves)
+        return try await store.append(leaves: try await Self.encode(stored))
+    }
+
+    /// Records per encoding task: a batch smaller than two of these is encoded inline, where a task would cost
+    /// more than it saves.
+    static let recordsPerEncodingTask = 256
+
+    /// The canonical JSON of each record, in order. Large batches are split over the processor's cores: encoding
+    /// is most of an append's CPU time outside the store's transaction (`custos-bench audit`, docs/audit.md).
+    static func encode(_ records: [JSONValue]) async throws -> [[UInt8]] {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        guard cores > 1, records.count >= 2 * recordsPerEncodingTask else { return try records.map(CanonicalJSON.encode) }
+        let chunk = max(recordsPerEncodingTask, (records.count + cores - 1) / cores)
+        return try await withThrowingTaskGroup(of: (start: Int, leaves: [[UInt8]]).self) { group in
+            for start in stride(from: 0, to: records.count, by: chunk) {
+                let end = min(start + chunk, records.count)
+                group.addTask { (start, try records[start..<end].map(CanonicalJSON.encode)) }
+            }
+            var parts: [(start: Int, leaves: [[UInt8]])] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.start < $1.start }.flatMap(\.leaves)
+        }
     }
 
     /// The record as stored: with a cipher, `payload` sealed under the subject's key and `subject` removed.

@@ -15,18 +15,18 @@ public enum MerkleHash {
     /// SHA-256(0x00 || data).
     public static func leaf<D: DataProtocol>(_ data: D) -> Hash {
         var hasher = SHA256()
-        hasher.update(data: [leafPrefix])
+        withUnsafeBytes(of: leafPrefix) { hasher.update(bufferPointer: $0) }
         hasher.update(data: data)
-        return Array(hasher.finalize())
+        return hasher.finalize().withUnsafeBytes { Array($0) }
     }
 
     /// SHA-256(0x01 || left || right).
     public static func node(_ left: Hash, _ right: Hash) -> Hash {
         var hasher = SHA256()
-        hasher.update(data: [nodePrefix])
+        withUnsafeBytes(of: nodePrefix) { hasher.update(bufferPointer: $0) }
         hasher.update(data: left)
         hasher.update(data: right)
-        return Array(hasher.finalize())
+        return hasher.finalize().withUnsafeBytes { Array($0) }
     }
 
     /// The root of the empty tree: SHA-256 of the empty string.

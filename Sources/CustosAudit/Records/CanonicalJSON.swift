@@ -27,7 +27,16 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { utf16Precedes($0.key, $1.key) }
+            // Which comparison applies is decided once per object, not once per comparison. For ASCII names
+            // (nearly all), String's own `<` is byte order and takes the standard library's memcmp fast path.
+            let sorted: [(key: String, value: JSONValue)]
+            if members.keys.allSatisfy(isASCII) {
+                sorted = members.sorted { $0.key < $1.key }
+            } else if members.keys.contains(where: needsUTF16Order) {
+                sorted = members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+            } else {
+                sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            }
             for (i, member) in sorted.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 string(member.key, to: &out)
@@ -43,16 +52,38 @@ public enum CanonicalJSON {
     /// ≥ 0xF0) and one in U+E000–U+FFFF (lead byte 0xEE or 0xEF): only names holding such bytes take the
     /// slower UTF-16 comparison.
     static func utf16Precedes(_ a: String, _ b: String) -> Bool {
-        if a.utf8.contains(where: { $0 >= 0xEE }) || b.utf8.contains(where: { $0 >= 0xEE }) {
+        if needsUTF16Order(a) || needsUTF16Order(b) {
             return a.utf16.lexicographicallyPrecedes(b.utf16)
         }
         return a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// Whether every byte of a name is ASCII (then code unit, code point and String orders all agree).
+    static func isASCII(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } }
+    }
+
+    /// Whether a name holds a byte where UTF-8 order and UTF-16 order can disagree (see `utf16Precedes`).
+    static func needsUTF16Order(_ name: String) -> Bool {
+        name.utf8.contains(where: { $0 >= 0xEE })
     }
 
     /// RFC 8785 §3.2.2.2: the string with `"`, `\` and control characters escaped, all else literal
     /// (UTF-8 bytes of a Swift string are valid, so they are copied as they are).
     static func string(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape at all: one scan of the contiguous bytes, then one bulk copy.
+        var s = s
+        let copied = s.withUTF8 { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [0x5C, 0x22]

@@ -77,9 +77,15 @@ public protocol AuditStore: Sendable {
     func wrappedKey(id: String) async throws -> WrappedKey?
     /// Destroys the subject's data keys beyond recovery (crypto-shredding); returns their key ids.
     func forget(subject: String) async throws -> [String]
+    /// Releases the store's connections (PostgreSQL's pool); the store is unusable afterwards. Stores that
+    /// hold nothing that needs closing (SQLite, closed when released) do nothing.
+    func close() async
 }
 
 extension AuditStore {
+    /// Nothing to release.
+    public func close() async {}
+
     /// Every entry in index order, read in pages.
     public func allEntries(pageSize: Int = 50_000) async throws -> [StoredEntry] {
         var all: [StoredEntry] = []

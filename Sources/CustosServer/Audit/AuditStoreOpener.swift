@@ -2,15 +2,10 @@ import CustosAudit
 import CustosCore
 import Foundation
 
-/// Opens the gateway's audit store: the SQLite file `audit.sqlite` in the home by default.
+/// Opens the gateway's audit store: `audit.sqlite` in the home by default, another SQLite file, or a PostgreSQL
+/// database shared by several gateways (`postgres://user:password@host:port/db`).
 enum AuditStoreOpener {
     static func open(_ location: String?, home: CustosHome) async throws -> any AuditStore {
-        guard let location else {
-            return try SQLiteAuditStore(path: home.root.appendingPathComponent("audit.sqlite").path)
-        }
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            throw CustosError(.usage, "a PostgreSQL audit store is not available in this build")
-        }
-        return try SQLiteAuditStore(path: location)
+        try await openAuditStore(try AuditStoreLocation(parsing: location, home: home), createIfMissing: true)
     }
 }
