@@ -265,7 +265,8 @@ public final class Gateway: Sendable {
 
     static func newRequestID() -> String {
         var random = SystemRandomNumberGenerator()
-        return "req_" + (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &random) }.hexString
+        let (a, b) = (random.next(), random.next())
+        return "req_" + (withUnsafeBytes(of: a) { Array($0) } + withUnsafeBytes(of: b) { Array($0) }).hexString
     }
 
     func plain(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

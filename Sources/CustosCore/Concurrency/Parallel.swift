@@ -4,10 +4,13 @@ import Foundation
 /// Data-parallel loops over the machine's cores for CPU-bound numeric work.
 public enum Parallel {
     /// Number of worker threads to use (`CUSTOS_THREADS` overrides the core count).
-    public static var threadCount: Int {
+    public static var threadCount: Int { configuredThreadCount }
+
+    /// Read once: the environment does not change under a running process, and reading it copies it.
+    private static let configuredThreadCount: Int = {
         if let text = ProcessInfo.processInfo.environment["CUSTOS_THREADS"], let n = Int(text), n > 0 { return n }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }
+    }()
 
     /// `(0..<count).map(body)` computed on all cores; the result does not depend on the thread count.
     public static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {

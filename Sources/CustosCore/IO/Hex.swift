@@ -3,7 +3,16 @@ import Foundation
 /// Hexadecimal text for bytes (keys, digests, HMACs), shared by the audit log and the PII operators.
 extension Array where Element == UInt8 {
     /// Lower-case hexadecimal.
-    public var hexString: String { map { String(format: "%02x", $0) }.joined() }
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: count * 2) { buffer in
+            for (k, byte) in enumerated() {
+                buffer[2 * k] = digits[Int(byte >> 4)]
+                buffer[2 * k + 1] = digits[Int(byte & 0x0F)]
+            }
+            return count * 2
+        }
+    }
 
     /// Bytes from hexadecimal text, or `nil` when it is not an even number of hex digits.
     public init?(hexString text: String) {

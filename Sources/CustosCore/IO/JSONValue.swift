@@ -60,19 +60,17 @@ public indirect enum JSONValue: Sendable, Equatable, Codable {
         return nil
     }
 
-    /// Compact JSON text (keys sorted, so equal values give equal bytes).
+    /// Compact JSON text (keys sorted by their UTF-8 bytes, so equal values give equal bytes); a non-finite
+    /// number is an error.
     public func jsonBytes() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self))
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        try JSONText.write(self, into: &out)
+        return out
     }
 
-    /// Parses JSON text; malformed text is an error.
+    /// Parses JSON text (RFC 8259); malformed text is an error naming the byte offset.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw CustosError(.invalidInput, "not valid JSON")
-        }
+        try JSONText.parse(bytes)
     }
 }

@@ -7,6 +7,8 @@ public struct Pipeline: Sendable {
     /// Largest text accepted, in UTF-8 bytes: every scanner is linear in the text, so this bounds the work of
     /// one call (~1 s for the default policy on one core).
     public static let maximumTextBytes = 8 << 20
+    /// Texts from this size up are scanned by all scanners concurrently.
+    static let parallelFromBytes = 16 << 10
 
     /// A scanner with its policy settings.
     struct Stage: Sendable {
@@ -58,7 +60,11 @@ public struct Pipeline: Sendable {
         let input = ScanInput(text, normalized: normalizer.normalize(text), side: side)
         let sideStages = stages[side] ?? []
         let failMode = policy.failMode
-        let reports = Parallel.map(sideStages.count) { k in Self.run(sideStages[k], on: input, failMode: failMode) }
+        // Scanners run on all cores for long texts; a short text is scanned on this thread, where handing work to
+        // other threads costs more than it saves (and a server is already busy on every core).
+        let reports = bytes < Self.parallelFromBytes
+            ? sideStages.map { Self.run($0, on: input, failMode: failMode) }
+            : Parallel.map(sideStages.count) { k in Self.run(sideStages[k], on: input, failMode: failMode) }
         let fired = reports.filter(\.fired)
         let action = fired.map(\.action).max() ?? .allow
         var sanitized: String?

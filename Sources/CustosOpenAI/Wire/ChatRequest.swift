@@ -4,6 +4,13 @@ import Foundation
 /// The typed view of `POST /v1/chat/completions` that Custos needs; every other field of the body is kept
 /// verbatim in `ChatRequest.raw` and forwarded unchanged.
 public struct ChatCompletionRequest: Sendable, Decodable {
+    /// A request.
+    public init(model: String, messages: [ChatMessage], stream: Bool?) {
+        self.model = model
+        self.messages = messages
+        self.stream = stream
+    }
+
     /// The model the caller asked for.
     public var model: String
     /// The conversation.
@@ -14,6 +21,12 @@ public struct ChatCompletionRequest: Sendable, Decodable {
 
 /// One message of a chat request.
 public struct ChatMessage: Sendable, Decodable {
+    /// A message.
+    public init(role: String, content: MessageContent?) {
+        self.role = role
+        self.content = content
+    }
+
     /// `system`, `developer`, `user`, `assistant`, `tool` or `function`.
     public var role: String
     /// Text, an array of content parts, or absent (assistant tool calls).
@@ -42,6 +55,12 @@ public enum MessageContent: Sendable, Decodable {
 
 /// One content part; only `text` parts carry text Custos screens.
 public struct ContentPart: Sendable, Decodable {
+    /// A part.
+    public init(type: String, text: String?) {
+        self.type = type
+        self.text = text
+    }
+
     /// The part type.
     public var type: String
     /// The text of a `text` (or `refusal`) part.
@@ -83,12 +102,48 @@ public struct ChatRequest: Sendable {
     /// The whole body as sent.
     public let raw: [String: JSONValue]
 
-    /// Parses and validates a request body; errors name the JSON path.
+    /// Parses and validates a request body (one pass over the bytes, then the fields Custos reads are checked
+    /// by hand); errors name the JSON path.
     public init(body: [UInt8]) throws {
-        typed = try WireDecoding.decode(ChatCompletionRequest.self, from: body, what: "chat request")
-        guard case .object(let object) = try WireDecoding.decode(JSONValue.self, from: body, what: "chat request") else {
-            throw CustosError(.invalidInput, "chat request: expected a JSON object", at: SourceLocation(jsonPath: "$"))
+        let value = try WireDecoding.json(body, what: "chat request")
+        guard case .object(let object) = value else {
+            throw Self.invalid("expected a JSON object", "$")
         }
+        let model = try Self.string(object["model"], "$.model", required: true) ?? ""
+        guard let messagesValue = object["messages"] else { throw Self.invalid("missing required field 'messages'", "$.messages") }
+        guard case .array(let items) = messagesValue else { throw Self.invalid("expected an array", "$.messages") }
+        var messages: [ChatMessage] = []
+        messages.reserveCapacity(items.count)
+        for (k, item) in items.enumerated() {
+            let path = "$.messages[\(k)]"
+            guard case .object(let message) = item else { throw Self.invalid("expected an object", path) }
+            let role = try Self.string(message["role"], path + ".role", required: true) ?? ""
+            var content: MessageContent?
+            switch message["content"] {
+            case nil, .null?: content = nil
+            case .string(let text)?: content = .text(text)
+            case .array(let rawParts)?:
+                var parts: [ContentPart] = []
+                for (j, rawPart) in rawParts.enumerated() {
+                    let partPath = "\(path).content[\(j)]"
+                    guard case .object(let part) = rawPart else { throw Self.invalid("expected a content part object", partPath) }
+                    let type = try Self.string(part["type"], partPath + ".type", required: true) ?? ""
+                    let text = try Self.string(part["text"], partPath + ".text", required: false)
+                    parts.append(ContentPart(type: type, text: text))
+                }
+                content = .parts(parts)
+            default:
+                throw Self.invalid("expected a string or an array of content parts", path + ".content")
+            }
+            messages.append(ChatMessage(role: role, content: content))
+        }
+        var stream: Bool?
+        switch object["stream"] {
+        case nil, .null?: stream = nil
+        case .bool(let b)?: stream = b
+        default: throw Self.invalid("expected a boolean", "$.stream")
+        }
+        typed = ChatCompletionRequest(model: model, messages: messages, stream: stream)
         raw = object
         if typed.model.isEmpty {
             throw CustosError(.invalidInput, "chat request: model must not be empty", at: SourceLocation(jsonPath: "$.model"))
@@ -106,6 +161,23 @@ public struct ChatRequest: Sendable {
                 throw CustosError(.invalidInput, "chat request: a text part needs 'text'",
                                   at: SourceLocation(jsonPath: "$.messages[\(k)].content[\(j)].text"))
             }
+        }
+    }
+
+    private static func invalid(_ message: String, _ path: String) -> CustosError {
+        CustosError(.invalidInput, "chat request: \(message)", at: SourceLocation(jsonPath: path))
+    }
+
+    private static func string(_ value: JSONValue?, _ path: String, required: Bool) throws -> String? {
+        switch value {
+        case nil:
+            if required { throw invalid("missing required field '\(path.split(separator: ".").last ?? "")'", path) }
+            return nil
+        case .null?:
+            if required { throw invalid("expected a string, found null", path) }
+            return nil
+        case .string(let s)?: return s
+        default: throw invalid("expected a string", path)
         }
     }
 

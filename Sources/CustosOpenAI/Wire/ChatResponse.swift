@@ -9,7 +9,7 @@ public struct ChatResponse: Sendable {
 
     /// Parses an upstream body; a body that is not a chat completion is an error naming the path.
     public init(body: [UInt8]) throws {
-        guard case .object(let object) = try WireDecoding.decode(JSONValue.self, from: body, what: "upstream response") else {
+        guard case .object(let object) = try WireDecoding.json(body, what: "upstream response") else {
             throw CustosError(.upstream, "upstream response: expected a JSON object", at: SourceLocation(jsonPath: "$"))
         }
         guard case .array(let choices) = object["choices"] else {
@@ -80,7 +80,7 @@ public struct ChatChunk: Sendable {
 
     /// Parses one event's data; anything but a JSON object with a `choices` array is an error.
     public init(data: [UInt8]) throws {
-        guard case .object(let object) = try WireDecoding.decode(JSONValue.self, from: data, what: "upstream stream event") else {
+        guard case .object(let object) = try WireDecoding.json(data, what: "upstream stream event") else {
             throw CustosError(.upstream, "upstream stream event: expected a JSON object", at: SourceLocation(jsonPath: "$"))
         }
         if let error = object["error"] {

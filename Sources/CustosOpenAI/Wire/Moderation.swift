@@ -75,6 +75,22 @@ public struct ModerationResponse: Sendable, Codable {
         self.model = model
         self.results = results
     }
+
+    /// The response as a JSON value (what `JSONValue.jsonBytes()` writes without going through `JSONEncoder`).
+    public var json: JSONValue {
+        .object([
+            "id": .string(id), "model": .string(model),
+            "results": .array(results.map { result in
+                .object([
+                    "flagged": .bool(result.flagged),
+                    "categories": .object(result.categories.mapValues(JSONValue.bool)),
+                    "category_scores": .object(result.categoryScores.mapValues(JSONValue.number)),
+                    "category_applied_input_types": .object(result.categoryAppliedInputTypes.mapValues { .array($0.map(JSONValue.string)) }),
+                    "custos": result.custos,
+                ])
+            }),
+        ])
+    }
 }
 
 /// `POST /v1/embeddings`.

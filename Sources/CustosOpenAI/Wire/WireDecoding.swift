@@ -21,6 +21,19 @@ public enum WireDecoding {
         }
     }
 
+    /// Parses a body as a JSON value (the gateway's fast path: one pass, no Codable); errors say `what` and give
+    /// the byte offset, with `$` as the path.
+    public static func json(_ bytes: [UInt8], what: String) throws -> JSONValue {
+        guard !bytes.isEmpty else { throw CustosError(.invalidInput, "\(what): empty body, expected a JSON object", at: SourceLocation(jsonPath: "$")) }
+        do {
+            return try JSONValue.parse(bytes)
+        } catch let error as CustosError {
+            var location = error.location ?? SourceLocation()
+            location.jsonPath = "$"
+            throw CustosError(.invalidInput, "\(what): \(error.message)", at: location)
+        }
+    }
+
     /// `$` followed by `.key` and `[index]` parts.
     public static func path(_ codingPath: [any CodingKey]) -> String {
         var out = "$"

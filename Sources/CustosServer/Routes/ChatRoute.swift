@@ -192,7 +192,7 @@ struct ChatRecord: Sendable {
         let action = max(input.action, output.action)
         var object: [String: JSONValue] = [
             "type": .string("chat"), "request_id": .string(requestID), "caller": .string(caller.name),
-            "time": .string(ISO8601DateFormatter().string(from: started)), "model": .string(model),
+            "time": .string(Timestamp.iso8601(started)), "model": .string(model),
             "upstream": upstream.map(JSONValue.string) ?? .null, "policy": .string(policyName),
             "policy_version": .string(policyVersion), "action": .string(action.rawValue), "input": input.record,
             "outcome": .string(outcome), "status": .number(Double(status)), "stream": .bool(stream),

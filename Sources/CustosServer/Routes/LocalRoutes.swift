@@ -58,13 +58,13 @@ extension Gateway {
         count(screening, side: "input")
         let index = try await record(.object([
             "type": .string("moderation"), "request_id": .string(requestID), "caller": .string(caller.name),
-            "time": .string(ISO8601DateFormatter().string(from: Date())), "policy": .string(pipeline.policy.name),
+            "time": .string(Timestamp.iso8601(Date())), "policy": .string(pipeline.policy.name),
             "policy_version": .string(pipeline.policyVersion), "action": .string(screening.action.rawValue),
             "input": screening.record, "inputs": .number(Double(texts.count)),
         ]))
         _ = index
-        var response = JSONResponse.make(.ok, ModerationResponse(id: "modr-" + String(requestID.dropFirst(4)), model: "custos-moderation",
-                                                                 results: results), requestID: requestID)
+        let answer = ModerationResponse(id: "modr-" + String(requestID.dropFirst(4)), model: "custos-moderation", results: results)
+        var response = JSONResponse.make(.ok, bytes: try answer.json.jsonBytes(), requestID: requestID)
         response.headers[JSONResponse.decisionHeader] = screening.action.rawValue
         return response
     }
@@ -147,7 +147,7 @@ extension Gateway {
         let tokens = vectors.reduce(0) { $0 + $1.tokenIDs.count }
         try await record(.object([
             "type": .string("embeddings"), "request_id": .string(requestID), "caller": .string(caller.name),
-            "time": .string(ISO8601DateFormatter().string(from: Date())), "model": .string(request.model),
+            "time": .string(Timestamp.iso8601(Date())), "model": .string(request.model),
             "action": .string("allow"), "inputs": .number(Double(texts.count)), "tokens": .number(Double(tokens)),
         ]))
         return JSONResponse.make(.ok, EmbeddingResponse(data: items, model: request.model, promptTokens: tokens), requestID: requestID)
@@ -210,7 +210,7 @@ extension Gateway {
         var record: [String: JSONValue] = [
             "type": .string("feedback"), "request_id": .string(requestID), "rates_request": .string(feedback.requestID),
             "rates_index": .number(Double(rated.last?.auditIndex ?? first.auditIndex)), "caller": .string(caller.name),
-            "time": .string(ISO8601DateFormatter().string(from: Date())), "rating": .number(feedback.rating), "action": .string("allow"),
+            "time": .string(Timestamp.iso8601(Date())), "rating": .number(feedback.rating), "action": .string("allow"),
         ]
         if let labels = feedback.labels { record["labels"] = .array(labels.map(JSONValue.string)) }
         if let comment = feedback.comment {

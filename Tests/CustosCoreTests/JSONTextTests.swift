@@ -1,0 +1,48 @@
+import CustosCore
+import Foundation
+import Testing
+
+@Suite("JSONValue's reader and writer (RFC 8259)")
+struct JSONTextTests {
+    @Test("agrees with JSONSerialization on values, escapes and surrogate pairs")
+    func agreesWithFoundation() throws {
+        let text = #"{"a":[1,-2.5,3e2,0.001,true,false,null],"s":"tab\tq\"b\\ \u00e9 \ud83d\ude00 \/","n":{"x":{}},"e":[]}"#
+        let value = try JSONValue.parse(Array(text.utf8))
+        let reference = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(value["s"]?.stringValue == reference?["s"] as? String)
+        #expect(value["a"] == .array([.number(1), .number(-2.5), .number(300), .number(0.001), .bool(true), .bool(false), .null]))
+        // Written and read again: the same value.
+        #expect(try JSONValue.parse(value.jsonBytes()) == value)
+        #expect(String(decoding: try JSONValue.object(["b": .number(100), "a": .string("x/y\n")]).jsonBytes(), as: UTF8.self)
+            == #"{"a":"x/y\n","b":100}"#)
+    }
+
+    @Test("malformed text is refused with its byte offset")
+    func errors() {
+        func offset(_ text: String) -> Int? {
+            do {
+                _ = try JSONValue.parse(Array(text.utf8))
+                return nil
+            } catch let error as CustosError {
+                return error.location?.byteOffset
+            } catch {
+                return nil
+            }
+        }
+        #expect(offset(#"{"a": 1,}"#) == 8)
+        #expect(offset(#"[1, 2"#) == 5)
+        #expect(offset(#""\ud800""#) == 7)
+        #expect(offset("01") == 1)
+        #expect(offset("1e999") == 0)
+        #expect(offset("\"a\u{01}\"") == 2)
+        #expect(offset(String(repeating: "[", count: 600)) != nil)
+        #expect(throws: CustosError.self) { try JSONValue.parse([0x22, 0xFF, 0x22]) }
+        #expect(throws: CustosError.self) { try JSONValue.number(.nan).jsonBytes() }
+    }
+
+    @Test("timestamps are RFC 3339 in UTC")
+    func timestamps() {
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 1_764_644_645.9)) == "2025-12-02T03:04:05Z")
+    }
+}
