@@ -5,10 +5,16 @@ extension AuditLog {
     /// Recomputes everything from the stored leaves — leaf hashes, the tree head after every append,
     /// the stored tree state — and checks every checkpoint's signature and root. Reads the store in pages,
     /// so memory stays bounded for any log size. The first problem found is reported with its index.
+    ///
+    /// A live log (a gateway appending while this runs) is verified as of the stored tree state read first: heads,
+    /// checkpoints and entries appended after that moment are left for the next run, so a concurrent append is
+    /// never mistaken for tampering. Entries beyond the tree state while that state has not moved are reported.
     public func verify(with verifier: NoteVerifier, pageSize: Int = 50_000) async throws -> VerificationReport {
-        let heads = try await store.heads()
+        let state = try await store.frontier()
+        let target = state.size
+        let heads = try await store.heads().filter { $0.size <= target }
         var checkpoints: [(size: Int, checkpoint: Checkpoint)] = []
-        for stored in try await store.checkpoints() {
+        for stored in try await store.checkpoints() where stored.size <= target {
             do {
                 let checkpoint = try verifier.verify(stored.note, origin: verifier.name)
                 guard checkpoint.size == stored.size else {
@@ -31,8 +37,8 @@ extension AuditLog {
             }
             nextCheckpoint += 1
         }
-        while true {
-            let page = try await store.entries(from: start, limit: pageSize)
+        while start < target {
+            let page = try await store.entries(from: start, limit: min(pageSize, target - start))
             for entry in page {
                 let k = rebuilt.size
                 guard entry.index == k else {
@@ -63,7 +69,7 @@ extension AuditLog {
                     nextCheckpoint += 1
                 }
             }
-            guard page.count == pageSize, let last = page.last else { break }
+            guard page.count == min(pageSize, target - start), let last = page.last else { break }
             start = last.index + 1
         }
         let count = rebuilt.size
@@ -75,10 +81,14 @@ extension AuditLog {
             return .failure(size: count, index: count,
                             "the log was truncated: a tree head was recorded at size \(heads[nextHead].size) but only \(count) entries remain")
         }
-        let state = try await store.frontier()
         guard state == rebuilt else {
             return .failure(size: count, index: min(state.size, count),
                             "the stored tree state (size \(state.size)) disagrees with the \(count) stored entries")
+        }
+        // Rows past the tree state are only legitimate if an append moved the state meanwhile.
+        if try await store.frontier().size == target, let extra = try await store.entries(from: target, limit: 1).first {
+            return .failure(size: count, index: target,
+                            "entry \(extra.index) lies beyond the stored tree state (size \(target)): it was not appended through the log")
         }
         return VerificationReport(ok: true, size: count, checkpoints: checkpoints.count, firstBadIndex: nil, problem: nil)
     }

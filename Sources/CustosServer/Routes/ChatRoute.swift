@@ -74,9 +74,7 @@ extension Gateway {
         do {
             answerBytes = try await upstream.post("/chat/completions", body: upstreamBody, requestID: requestID)
         } catch {
-            record.outcome = "upstream_error"
-            record.error = "\(error)"
-            record.status = Int(GatewayError.upstream(error).status.code)
+            record.failedUpstream(error)
             try await self.record(record)
             throw error
         }
@@ -186,6 +184,13 @@ struct ChatRecord: Sendable {
         stream = chat.stream
         prompt = chat.texts.map { .object(["role": .string($0.role), "text": .string($0.text)]) }
         self.input = input
+    }
+
+    /// Marks the request as failed by the upstream, with the status the caller gets.
+    mutating func failedUpstream(_ failure: UpstreamFailure) {
+        outcome = "upstream_error"
+        error = "\(failure)"
+        status = Int(GatewayError.upstream(failure).status.code)
     }
 
     var json: JSONValue {

@@ -26,9 +26,7 @@ extension Gateway {
         do {
             events = try await upstream.stream("/chat/completions", body: body, requestID: record.requestID)
         } catch {
-            record.outcome = "upstream_error"
-            record.error = "\(error)"
-            record.status = Int(GatewayError.upstream(error).status.code)
+            record.failedUpstream(error)
             try await self.record(record)
             throw error
         }
