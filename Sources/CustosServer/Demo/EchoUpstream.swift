@@ -29,7 +29,9 @@ public enum EchoUpstream {
         public var cancelled: Int { state.withLock { $0.cancelled } }
         /// The last chat request body received.
         public var lastBody: [UInt8] { state.withLock { $0.lastBody } }
-        /// Whether any chat request body received so far contains `text`.
+        /// How many recent request bodies `received(containing:)` searches.
+        static let keptBodies = 4096
+        /// Whether any of the last `keptBodies` chat request bodies contains `text`.
         public func received(containing text: String) -> Bool { state.withLock { $0.bodies.contains { $0.contains(text) } } }
         /// Empty counters.
         public init() {}
@@ -49,6 +51,8 @@ public enum EchoUpstream {
             stats.state.withLock {
                 $0.requests += 1
                 $0.lastBody = body
+                // Bounded: a long-running demo or the benchmark must not grow without limit.
+                if $0.bodies.count >= Stats.keptBodies { $0.bodies.removeFirst($0.bodies.count / 2) }
                 $0.bodies.append(String(decoding: body, as: UTF8.self))
             }
             return try await answer(body, stats: stats)
