@@ -17,6 +17,13 @@ let numericKernels: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let numericKernels: [SwiftSetting] = []
 #endif
 
+/// glibc's vector math library, whose AVX2 exp CVectorMath calls on x86-64 Linux (elsewhere it uses libm's exp).
+#if arch(x86_64)
+let vectorMathLibraries: [LinkerSetting] = [.linkedLibrary("mvec", .when(platforms: [.linux])), .linkedLibrary("m")]
+#else
+let vectorMathLibraries: [LinkerSetting] = [.linkedLibrary("m")]
+#endif
+
 let package = Package(
     name: "custos",
     platforms: [.macOS(.v15)],
@@ -63,8 +70,11 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        // Vectorized sigmoid: glibc's libmvec exp (AVX2, chosen at run time) behind a C shim, as Swift cannot call
+        // the vector math ABI.
+        .target(name: "CVectorMath", linkerSettings: vectorMathLibraries),
         .target(
-            name: "CustosML", dependencies: ["CustosCore", "CustosReport", "COpenBLAS"],
+            name: "CustosML", dependencies: ["CustosCore", "CustosReport", "COpenBLAS", "CVectorMath"],
             swiftSettings: strict + numericKernels),
         .target(
             name: "CustosFairness",

@@ -123,4 +123,19 @@ struct LogisticRegressionTests {
         #expect(abs(y[0]) < 1e-12 && abs(y[1] - 1) < 1e-12)
         #expect(throws: CustosError.self) { try LinearProgram(objective: [1], equalityRows: [[1], [1]], equalityBounds: [1, 2]).solve() }
     }
+
+    /// The vectorized mean sigmoid (libmvec's AVX2 exp where available) against the scalar link, over margins
+    /// that reach both saturations and counts that leave every remainder of the 8- and 4-wide loops.
+    @Test func meanSigmoidMatchesTheScalarLink() {
+        var generator = SeededGenerator(seed: 11)
+        for count in [1, 3, 4, 7, 8, 9, 50, 1_001] {
+            var margins = (0..<count).map { _ in Double.random(in: -40...40, using: &generator) }
+            if count > 3 { margins[0] = 800; margins[1] = -800; margins[2] = 0 }
+            let scalar = margins.map(LogisticRegression.sigmoid).reduce(0, +) / Double(count)
+            let vector = margins.withUnsafeBufferPointer(LogisticRegression.meanSigmoid)
+            #expect(abs(vector - scalar) <= 1e-14 * max(scalar, 1e-300), "count \(count): \(vector) vs \(scalar)")
+        }
+        #expect([Double]().withUnsafeBufferPointer(LogisticRegression.meanSigmoid).isNaN)
+        #expect([Double.nan, 1].withUnsafeBufferPointer(LogisticRegression.meanSigmoid).isNaN)
+    }
 }

@@ -88,11 +88,9 @@ public struct LinearModelFile: AdditiveTabularModel {
     /// The logistic link.
     public func output(margin: Double) -> Double { LogisticRegression.sigmoid(margin) }
 
-    /// The mean positive-class probability over margins, with the sigmoid inlined.
+    /// The mean positive-class probability over margins (the vectorized sigmoid).
     public func meanOutput(_ margins: UnsafeBufferPointer<Double>) -> Double {
-        var sum = 0.0
-        for margin in margins { sum += LogisticRegression.sigmoid(margin) }
-        return sum / Double(margins.count)
+        LogisticRegression.meanSigmoid(margins)
     }
 
     /// A feature value as text: the number, or the category a code stands for.
