@@ -34,27 +34,30 @@ public struct AuditLog: Sendable {
         for (k, record) in records.enumerated() {
             stored.append(try await sealed(record, number: k + 1))
         }
-        return try await store.append(leaves: try await Self.encode(stored))
+        return try await store.append(try await Self.encode(stored))
     }
 
     /// Records per encoding task: a batch smaller than two of these is encoded inline, where a task would cost
     /// more than it saves.
     static let recordsPerEncodingTask = 256
 
-    /// The canonical JSON of each record, in order. Large batches are split over the processor's cores: encoding
-    /// is most of an append's CPU time outside the store's transaction (`custos-bench audit`, docs/audit.md).
-    static func encode(_ records: [JSONValue]) async throws -> [[UInt8]] {
+    /// The canonical JSON of each record, in order, with its leaf hash. Both are most of an append's CPU time and
+    /// need no tree state, so they run before the store's transaction, and large batches are split over the
+    /// processor's cores (`custos-bench audit`, docs/audit.md).
+    static func encode(_ records: [JSONValue]) async throws -> HashedLeaves {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        guard cores > 1, records.count >= 2 * recordsPerEncodingTask else { return try records.map(CanonicalJSON.encode) }
+        guard cores > 1, records.count >= 2 * recordsPerEncodingTask else {
+            return HashedLeaves(try records.map(CanonicalJSON.encode))
+        }
         let chunk = max(recordsPerEncodingTask, (records.count + cores - 1) / cores)
-        return try await withThrowingTaskGroup(of: (start: Int, leaves: [[UInt8]]).self) { group in
+        return try await withThrowingTaskGroup(of: (start: Int, leaves: HashedLeaves).self) { group in
             for start in stride(from: 0, to: records.count, by: chunk) {
                 let end = min(start + chunk, records.count)
-                group.addTask { (start, try records[start..<end].map(CanonicalJSON.encode)) }
+                group.addTask { (start, HashedLeaves(try records[start..<end].map(CanonicalJSON.encode))) }
             }
-            var parts: [(start: Int, leaves: [[UInt8]])] = []
+            var parts: [(start: Int, leaves: HashedLeaves)] = []
             for try await part in group { parts.append(part) }
-            return parts.sorted { $0.start < $1.start }.flatMap(\.leaves)
+            return HashedLeaves(joining: parts.sorted { $0.start < $1.start }.map(\.leaves))
         }
     }
 

@@ -85,8 +85,11 @@ extension AuditLog {
             return .failure(size: count, index: min(state.size, count),
                             "the stored tree state (size \(state.size)) disagrees with the \(count) stored entries")
         }
-        // Rows past the tree state are only legitimate if an append moved the state meanwhile.
-        if try await store.frontier().size == target, let extra = try await store.entries(from: target, limit: 1).first {
+        // Rows past the tree state are only legitimate if an append moved the state meanwhile. The row is read
+        // before the state: an append commits its rows and the state together, so a row of a concurrent append
+        // is always seen with the state it moved (read the other way round, an append committing between the
+        // two reads looked like tampering).
+        if let extra = try await store.entries(from: target, limit: 1).first, try await store.frontier().size == target {
             return .failure(size: count, index: target,
                             "entry \(extra.index) lies beyond the stored tree state (size \(target)): it was not appended through the log")
         }

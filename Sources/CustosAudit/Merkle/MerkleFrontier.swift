@@ -64,6 +64,32 @@ public struct TreeHead: Sendable, Equatable {
     }
 }
 
+/// Leaves with their RFC 9162 leaf hashes, hashed before a store's write transaction (hashing needs no tree
+/// state, so it can run on every core while another append holds the store's lock).
+public struct HashedLeaves: Sendable {
+    /// The exact bytes of each leaf.
+    public let leaves: [[UInt8]]
+    /// SHA-256(0x00 ‖ leaf) of each leaf, in the same order.
+    public let hashes: [Hash]
+
+    /// Hashes `leaves`.
+    public init(_ leaves: [[UInt8]]) {
+        self.leaves = leaves
+        hashes = leaves.map { MerkleHash.leaf($0) }
+    }
+
+    /// Concatenates parts hashed apart, in order.
+    public init(joining parts: [HashedLeaves]) {
+        leaves = parts.flatMap(\.leaves)
+        hashes = parts.flatMap(\.hashes)
+    }
+
+    /// Number of leaves.
+    public var count: Int { leaves.count }
+    /// Whether there are no leaves.
+    public var isEmpty: Bool { leaves.isEmpty }
+}
+
 /// What a store writes for one append, computed from the stored frontier inside its transaction.
 public struct AppendBatch: Sendable {
     /// Index of the first new leaf.
@@ -75,19 +101,18 @@ public struct AppendBatch: Sendable {
     /// The tree head after the append.
     public let head: TreeHead
 
-    /// Extends `frontier` by `leaves`.
-    public init(extending frontier: MerkleFrontier, with leaves: [[UInt8]]) {
+    /// Extends `frontier` by leaves already hashed.
+    public init(extending frontier: MerkleFrontier, with leaves: HashedLeaves) {
         first = frontier.size
         var next = frontier
-        var hashes: [Hash] = []
-        hashes.reserveCapacity(leaves.count)
-        for leaf in leaves {
-            let hash = MerkleHash.leaf(leaf)
-            next.append(leafHash: hash)
-            hashes.append(hash)
-        }
-        leafHashes = hashes
+        for hash in leaves.hashes { next.append(leafHash: hash) }
+        leafHashes = leaves.hashes
         self.frontier = next
         head = TreeHead(size: next.size, root: next.root())
+    }
+
+    /// Extends `frontier` by `leaves`.
+    public init(extending frontier: MerkleFrontier, with leaves: [[UInt8]]) {
+        self.init(extending: frontier, with: HashedLeaves(leaves))
     }
 }

@@ -20,13 +20,33 @@ public enum MerkleHash {
         return hasher.finalize().withUnsafeBytes { Array($0) }
     }
 
-    /// SHA-256(0x01 || left || right).
-    public static func node(_ left: Hash, _ right: Hash) -> Hash {
+    /// SHA-256(0x00 || leaf) of contiguous bytes, without the generic `DataProtocol` path: every append hashes
+    /// each of its leaves, and `verify` every leaf of the log.
+    public static func leaf(_ bytes: [UInt8]) -> Hash {
         var hasher = SHA256()
-        withUnsafeBytes(of: nodePrefix) { hasher.update(bufferPointer: $0) }
-        hasher.update(data: left)
-        hasher.update(data: right)
+        withUnsafeBytes(of: leafPrefix) { hasher.update(bufferPointer: $0) }
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return hasher.finalize().withUnsafeBytes { Array($0) }
+    }
+
+    /// SHA-256(0x01 || left || right), hashed in one call over a 65-byte stack buffer (appends make one of these
+    /// per leaf, amortized, inside the store's transaction).
+    public static func node(_ left: Hash, _ right: Hash) -> Hash {
+        guard left.count == 32, right.count == 32 else {
+            var hasher = SHA256()
+            withUnsafeBytes(of: nodePrefix) { hasher.update(bufferPointer: $0) }
+            hasher.update(data: left)
+            hasher.update(data: right)
+            return hasher.finalize().withUnsafeBytes { Array($0) }
+        }
+        return withUnsafeTemporaryAllocation(byteCount: 65, alignment: 1) { block in
+            block[0] = nodePrefix
+            left.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: block[1..<33]).copyMemory(from: $0) }
+            right.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: block[33..<65]).copyMemory(from: $0) }
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(block))
+            return hasher.finalize().withUnsafeBytes { Array($0) }
+        }
     }
 
     /// The root of the empty tree: SHA-256 of the empty string.

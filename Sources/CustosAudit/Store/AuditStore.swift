@@ -53,8 +53,9 @@ public struct WrappedKey: Sendable, Equatable {
 /// `MerkleFrontier`, extends it with `AppendBatch`, writes the entries, the new tree head and the new
 /// frontier. That is what makes one linear history out of concurrent appenders.
 public protocol AuditStore: Sendable {
-    /// Appends leaves after the current last entry; returns the batch written (first index, new head).
-    func append(leaves: [[UInt8]]) async throws -> AppendBatch
+    /// Appends leaves (hashed by the caller, outside the store's lock) after the current last entry; returns
+    /// the batch written (first index, new head).
+    func append(_ leaves: HashedLeaves) async throws -> AppendBatch
     /// The stored tree state (size and frontier).
     func frontier() async throws -> MerkleFrontier
     /// Up to `limit` entries with index ≥ `start`, in index order, as stored (a tampered store may have
@@ -85,6 +86,11 @@ public protocol AuditStore: Sendable {
 extension AuditStore {
     /// Nothing to release.
     public func close() async {}
+
+    /// Hashes `leaves` and appends them.
+    public func append(leaves: [[UInt8]]) async throws -> AppendBatch {
+        try await append(HashedLeaves(leaves))
+    }
 
     /// Every entry in index order, read in pages.
     public func allEntries(pageSize: Int = 50_000) async throws -> [StoredEntry] {

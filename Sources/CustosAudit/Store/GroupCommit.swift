@@ -4,9 +4,9 @@
 /// they share one commit and one fsync, which is where a durable append's time goes.
 actor GroupCommit {
     /// Writes several appends, in order, in one transaction; returns one batch per append.
-    typealias Write = @Sendable ([[[UInt8]]]) async throws -> [AppendBatch]
+    typealias Write = @Sendable ([HashedLeaves]) async throws -> [AppendBatch]
 
-    private var pending: [(leaves: [[UInt8]], continuation: CheckedContinuation<AppendBatch, any Error>)] = []
+    private var pending: [(leaves: HashedLeaves, continuation: CheckedContinuation<AppendBatch, any Error>)] = []
     private var draining = false
     private let write: Write
 
@@ -15,7 +15,7 @@ actor GroupCommit {
     }
 
     /// Appends `leaves` in the next group; returns when that group is committed.
-    func append(_ leaves: [[UInt8]]) async throws -> AppendBatch {
+    func append(_ leaves: HashedLeaves) async throws -> AppendBatch {
         try await withCheckedThrowingContinuation { continuation in
             pending.append((leaves, continuation))
             if !draining {

@@ -117,12 +117,12 @@ public final class PostgresAuditStore: AuditStore {
 
     /// Appends in one transaction holding the tree-state row lock (shared with appends arriving concurrently
     /// through this store: group commit); state read, then entries, heads and state written in one statement.
-    public func append(leaves: [[UInt8]]) async throws -> AppendBatch {
+    public func append(_ leaves: HashedLeaves) async throws -> AppendBatch {
         try await group.append(leaves)
     }
 
     /// Writes appends in order in one transaction; returns one batch per append.
-    private static func write(_ appends: [[[UInt8]]], client: PostgresClient, endpoint: PostgresEndpoint) async throws -> [AppendBatch] {
+    private static func write(_ appends: [HashedLeaves], client: PostgresClient, endpoint: PostgresEndpoint) async throws -> [AppendBatch] {
         try await client.withTransaction(logger: logger) { db in
             var state: (size: Int, frontier: ByteBuffer)?
             for try await row in try await db.query(
@@ -142,7 +142,7 @@ public final class PostgresAuditStore: AuditStore {
             var headRoots: [ByteBuffer] = []
             for leaves in appends {
                 let batch = AppendBatch(extending: frontier, with: leaves)
-                for (k, leaf) in leaves.enumerated() {
+                for (k, leaf) in leaves.leaves.enumerated() {
                     indices.append(batch.first + k)
                     leafBuffers.append(ByteBuffer(bytes: leaf))
                     hashBuffers.append(ByteBuffer(bytes: batch.leafHashes[k]))

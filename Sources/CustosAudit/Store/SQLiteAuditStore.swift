@@ -2,6 +2,7 @@ import CustosCore
 import CustosSQLite
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The default `AuditStore`: one SQLite file through GRDB (WAL, `synchronous = FULL`, numbered
 /// migrations). Appends from several processes on one file are serialized by SQLite's write lock
@@ -56,7 +57,7 @@ public struct SQLiteAuditStore: AuditStore {
 
     /// Appends in one IMMEDIATE transaction (shared with appends arriving concurrently): state read, entries,
     /// head and state written together.
-    public func append(leaves: [[UInt8]]) async throws -> AppendBatch {
+    public func append(_ leaves: HashedLeaves) async throws -> AppendBatch {
         try await group.append(leaves)
     }
 
@@ -70,26 +71,20 @@ public struct SQLiteAuditStore: AuditStore {
         "INSERT INTO entry (idx, leaf, leaf_hash) VALUES " + Array(repeating: "(?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
+    /// The statement text for a full chunk of `rowsPerInsert` rows, built once (the SQL is also the statement
+    /// cache's key, hashed on every lookup).
+    private static let fullInsertSQL = insertSQL(rows: rowsPerInsert)
+
     /// Writes appends in order in one transaction: each extends the frontier the previous one left and records
     /// its own tree head; the state row is written once.
-    private static func write(_ appends: [[[UInt8]]], to queue: DatabaseQueue) async throws -> [AppendBatch] {
+    private static func write(_ appends: [HashedLeaves], to queue: DatabaseQueue) async throws -> [AppendBatch] {
         try await queue.write { db in
             var frontier = try Self.frontier(db)
             var batches: [AppendBatch] = []
             batches.reserveCapacity(appends.count)
             for leaves in appends {
                 let batch = AppendBatch(extending: frontier, with: leaves)
-                var k = 0
-                while k < leaves.count {
-                    let rows = min(rowsPerInsert, leaves.count - k)
-                    var arguments: [(any DatabaseValueConvertible)?] = []
-                    arguments.reserveCapacity(3 * rows)
-                    for j in k..<(k + rows) {
-                        arguments += [batch.first + j, Data(leaves[j]), Data(batch.leafHashes[j])]
-                    }
-                    try db.cachedStatement(sql: insertSQL(rows: rows)).execute(arguments: StatementArguments(arguments))
-                    k += rows
-                }
+                try insertEntries(db, first: batch.first, leaves: leaves)
                 if !leaves.isEmpty {
                     try db.execute(sql: "INSERT INTO head (size, root) VALUES (?, ?)", arguments: [batch.head.size, Data(batch.head.root)])
                 }
@@ -99,6 +94,44 @@ public struct SQLiteAuditStore: AuditStore {
             try db.execute(sql: "UPDATE tree_state SET size = ?, frontier = ? WHERE id = 1",
                            arguments: [frontier.size, Data(frontier.serialized)])
             return batches
+        }
+    }
+
+    /// SQLite's `SQLITE_TRANSIENT`: a bound blob is copied before the bind returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// Inserts the entries `first…` with multi-row statements, binding each value straight to SQLite: GRDB's
+    /// `StatementArguments` (a `DatabaseValue` per value, built through key paths) took over half of the store's
+    /// time in an append, more than SQLite itself (perf, `custos-bench audit`, docs/audit.md).
+    private static func insertEntries(_ db: Database, first: Int, leaves: HashedLeaves) throws {
+        var k = 0
+        while k < leaves.count {
+            let rows = min(rowsPerInsert, leaves.count - k)
+            let sql = rows == rowsPerInsert ? fullInsertSQL : insertSQL(rows: rows)
+            let handle = try db.cachedStatement(sql: sql).sqliteStatement
+            var code = sqlite3_reset(handle)
+            var parameter: Int32 = 1
+            for j in k..<(k + rows) where code == SQLITE_OK {
+                code = sqlite3_bind_int64(handle, parameter, Int64(first + j))
+                if code == SQLITE_OK { code = bindBlob(handle, parameter + 1, leaves.leaves[j]) }
+                if code == SQLITE_OK { code = bindBlob(handle, parameter + 2, leaves.hashes[j]) }
+                parameter += 3
+            }
+            if code == SQLITE_OK { code = sqlite3_step(handle) }
+            let message = code == SQLITE_DONE ? nil : db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: "INSERT INTO entry (\(rows) rows)")
+            }
+            k += rows
+        }
+    }
+
+    private static func bindBlob(_ handle: SQLiteStatement, _ parameter: Int32, _ bytes: [UInt8]) -> Int32 {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return sqlite3_bind_zeroblob(handle, parameter, 0) }
+            return sqlite3_bind_blob(handle, parameter, base, Int32(buffer.count), transient)
         }
     }
 
