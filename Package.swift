@@ -118,6 +118,13 @@ let package = Package(
         .target(
             name: "CustosExplain", dependencies: ["CustosCore", "CustosReport", "CustosML"],
             swiftSettings: strict),
+        // Evaluations that drive a model from outside: identity-term audits of text scorers (bias probes and the
+        // red-team harness are to come).
+        .target(
+            name: "CustosEval",
+            dependencies: ["CustosCore", "CustosFairness", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/identity_templates.yaml")],
+            swiftSettings: strict),
         // The OpenAI HTTP wire format (chat, moderation, embedding, error types; SSE) and an upstream client.
         .target(
             name: "CustosOpenAI",
@@ -147,7 +154,7 @@ let package = Package(
             name: "CustosCLI",
             dependencies: [
                 "CustosCore", "CustosReport", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy",
-                "CustosGuard", "CustosExplain", "CustosOpenAI", "CustosServer",
+                "CustosGuard", "CustosExplain", "CustosOpenAI", "CustosServer", "CustosEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -207,6 +214,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
+        .testTarget(name: "CustosEvalTests", dependencies: ["CustosCore", "CustosFairness", "CustosEval"], swiftSettings: strict),
         .testTarget(
             name: "CustosFairnessTests",
             dependencies: ["CustosCore", "CustosML", "CustosFairness", "CustosReport"],
