@@ -8,12 +8,17 @@ struct EvasionTests {
 
     @Test("offensive: leetspeak, homoglyph, zero-width and spacing cost at most 5 pp of detection")
     func offensive() throws {
+        // The labels are the original model's verdicts: with identity terms scored as it scores them, every positive
+        // is caught clean; with them neutral (the default) the identity-driven verdicts go (docs/bias.md). Either way
+        // the perturbations may cost at most 5 points.
         let set = try LabeledText.read(GuardFixtures.path("offensive_eval.jsonl"))
-        let evaluation = try ScannerEvaluation.run(OffensiveScanner(), on: set, perturb: true)
-        #expect(evaluation.clean.recall == 1)
-        #expect(evaluation.perturbations.count == Perturbation.allCases.count)
-        for (name, perturbed) in evaluation.perturbations {
-            #expect(perturbed.detectionDropPP <= Self.maximumDropPP, "\(name): \(perturbed.detectionDropPP) pp")
+        for mode in OffensiveScanner.IdentityTerms.allCases {
+            let evaluation = try ScannerEvaluation.run(OffensiveScanner(identityTerms: mode), on: set, perturb: true)
+            if mode == .scored { #expect(evaluation.clean.recall == 1) }
+            #expect(evaluation.perturbations.count == Perturbation.allCases.count)
+            for (name, perturbed) in evaluation.perturbations {
+                #expect(perturbed.detectionDropPP <= Self.maximumDropPP, "\(mode) \(name): \(perturbed.detectionDropPP) pp")
+            }
         }
     }
 

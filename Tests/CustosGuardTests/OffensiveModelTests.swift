@@ -1,3 +1,4 @@
+import CustosCore
 import CustosGuard
 import Foundation
 import Testing
@@ -38,5 +39,29 @@ struct OffensiveModelTests {
             #expect(try scanner.scan(ScanInput(text)).score > 0.5, "\(perturbation): \(text)")
         }
         #expect(try scanner.scan(ScanInput("have a lovely afternoon")).score < 0.5)
+    }
+
+    @Test("identity terms are neutral by default (benign self-descriptions pass, abuse is still caught); 'scored' is the original model")
+    func identityTermsAreNeutral() throws {
+        let model = try ProfanityModel.bundled()
+        let neutral = try OffensiveScanner()
+        let scored = try OffensiveScanner(identityTerms: .scored)
+        for text in ["I am gay.", "I am queer.", "But most gay Russians don't have a", "Many homosexual people live in this city."] {
+            #expect(model.probability(text) > 0.5, "the original model flags '\(text)'")
+            #expect(try neutral.scan(ScanInput(text)).score < 0.5, "\(text)")
+            #expect(try scored.scan(ScanInput(text)).score == model.probability(text))
+        }
+        for text in ["I hate all gay people, you disgusting idiots.", "Muslim people are filthy animals."] {
+            #expect(try neutral.scan(ScanInput(text)).score > 0.5, "\(text)")
+        }
+        let registry = ScannerRegistry.builtIn
+        let policy = try PolicyLoader.parse("input:\n  - scanner: offensive\n    options:\n      identity_terms: scored\n", registry: registry)
+        #expect(policy.input.first?.options.values["identity_terms"] == .scalar("scored"))
+        let wrong = "input:\n  - scanner: offensive\n    options:\n      identity_terms: ignore\n"
+        let error = try #require(throws: CustosError.self) {
+            let loaded = try PolicyLoader.parse(wrong, file: "p.yaml", registry: registry)
+            _ = try registry.make("offensive", options: try #require(loaded.input.first).options, environment: ScannerEnvironment())
+        }
+        #expect(error.message.contains("identity_terms must be one of neutral, scored") && error.location?.line == 4, "\(error)")
     }
 }

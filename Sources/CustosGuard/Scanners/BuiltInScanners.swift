@@ -1,8 +1,10 @@
+import CustosCore
+
 /// The factories of the built-in scanners and the options each accepts.
 enum BuiltInScanners {
     /// Options each built-in scanner accepts.
     static let optionKeys: [String: Set<String>] = [
-        "offensive": [],
+        "offensive": ["identity_terms"],
         "secrets": [],
         "banned_words": ["words", "patterns"],
         "length": ["max_scalars"],
@@ -16,7 +18,14 @@ enum BuiltInScanners {
     ]
 
     static let factories: [String: ScannerRegistry.Factory] = [
-        "offensive": { _, _ in try OffensiveScanner() },
+        "offensive": { options, _ in
+            guard let value = try options.string("identity_terms") else { return try OffensiveScanner() }
+            guard let mode = OffensiveScanner.IdentityTerms(rawValue: value) else {
+                throw CustosError(.invalidInput, "identity_terms must be one of \(OffensiveScanner.IdentityTerms.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value)'",
+                                  at: options.location("identity_terms"))
+            }
+            return try OffensiveScanner(identityTerms: mode)
+        },
         "secrets": { _, _ in SecretsScanner() },
         "banned_words": { options, _ in try BannedWordsScanner(words: options.strings("words"), patterns: options.strings("patterns")) },
         "length": { options, _ in LengthScanner(maxScalars: try options.positiveInt("max_scalars") ?? LengthScanner.defaultMaxScalars) },
