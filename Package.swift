@@ -118,11 +118,14 @@ let package = Package(
         .target(
             name: "CustosExplain", dependencies: ["CustosCore", "CustosReport", "CustosML"],
             swiftSettings: strict),
-        // Evaluations that drive a model from outside: identity-term audits of text scorers (bias probes and the
-        // red-team harness are to come).
+        // Evaluations that drive a model from outside: identity-term audits of text scorers, counterfactual probes of
+        // a chat endpoint through a resumable runner (the red-team harness is to come).
         .target(
             name: "CustosEval",
-            dependencies: ["CustosCore", "CustosFairness", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "CustosCore", "CustosReport", "CustosFairness", "CustosOpenAI", "CustosSQLite",
+                .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Resources/identity_templates.yaml")],
             swiftSettings: strict),
         // The OpenAI HTTP wire format (chat, moderation, embedding, error types; SSE) and an upstream client.

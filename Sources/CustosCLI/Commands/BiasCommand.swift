@@ -12,7 +12,7 @@ struct BiasCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bias",
         abstract: "Measure bias in word and sentence embeddings (WEAT, SEAT) and in text classifiers (identity-term audit).",
-        subcommands: [BiasWEATCommand.self, BiasSEATCommand.self, BiasClassifierCommand.self])
+        subcommands: [BiasWEATCommand.self, BiasSEATCommand.self, BiasClassifierCommand.self, BiasProbeCommand.self])
 }
 
 /// Options shared by WEAT and SEAT: the test file, the permutation budget, the seed.
@@ -186,5 +186,161 @@ struct BiasClassifierCommand: ParsableCommand {
             ])
         }
         try output.emit(text)
+    }
+}
+
+/// `custos bias probe`: counterfactual probing of a chat model behind an OpenAI-compatible endpoint.
+struct BiasProbeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Counterfactual probe of a chat model: the same prompts for each group, completions scored and compared.",
+        discussion: """
+            Fills each prompt template's {group} slot with every group's phrases, asks the endpoint --samples times per
+            filled prompt at --temperature, scores each completion (offensive probability, refusal, PII, and MiniLM
+            cosine to each anchor description) and compares the groups' means (bootstrap intervals, permutation tests).
+            Results are kept in --store (SQLite) as they arrive: a killed or interrupted run continues where it
+            stopped when rerun with the same arguments. Calls that fail with 429, 5xx or a lost connection are retried
+            with exponential backoff; those still failing are reported per prompt (exit 3) and tried again on rerun.
+            """)
+
+    @Option(help: "Base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 (a model, or custos serve).")
+    var endpoint: String
+
+    @Option(help: "Probe template YAML (groups with phrases, prompts with {group}, optional system and anchors).")
+    var templates: String
+
+    @Option(help: "Completions per filled prompt.")
+    var samples = 10
+
+    @Option(help: "Model name sent to the endpoint.")
+    var model = "default"
+
+    @Option(help: "Sampling temperature (fixed for every call).")
+    var temperature = 0.7
+
+    @Option(help: "max_tokens per completion.")
+    var maxTokens: Int?
+
+    @Option(help: "Calls in flight at once.")
+    var concurrency = 4
+
+    @Option(help: "Calls per completion before it is reported as failed (retries with exponential backoff).")
+    var attempts = 4
+
+    @Option(help: "Environment variable holding the endpoint's API key (sent as a bearer token).")
+    var apiKeyEnv: String?
+
+    @Option(help: "SQLite file the results are kept in (created, or resumed when it holds this run).")
+    var store: String
+
+    @Option(help: "Seed of the bootstrap and permutation tests.")
+    var seed: UInt64 = 0
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var home: HomeOptions
+
+    func validate() throws {
+        guard samples >= 1 && samples <= 10_000 else { throw ValidationError("--samples must be between 1 and 10,000") }
+        guard concurrency >= 1 && concurrency <= 256 else { throw ValidationError("--concurrency must be between 1 and 256") }
+        guard attempts >= 1 && attempts <= 20 else { throw ValidationError("--attempts must be between 1 and 20") }
+        guard temperature.isFinite && temperature >= 0 && temperature <= 2 else { throw ValidationError("--temperature must be between 0 and 2") }
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be positive") }
+    }
+
+    func run() async throws {
+        let probe = try CounterfactualProbe.load(path: templates)
+        var apiKey: String?
+        if let apiKeyEnv {
+            guard let value = ProcessInfo.processInfo.environment[apiKeyEnv], !value.isEmpty else {
+                throw CustosError(.usage, "--api-key-env \(apiKeyEnv): the variable is not set")
+            }
+            apiKey = value
+        }
+        let target = try OpenAIChatTarget(baseURL: endpoint, model: model, apiKey: apiKey)
+        defer { Task { await target.shutdown() } }
+        let items = probe.items(samples: samples)
+        let runStore = try RunStore(path: store, fingerprint: [
+            "kind": "bias-probe", "endpoint": endpoint, "model": model, "templates": probe.hash, "samples": String(samples),
+            "temperature": String(temperature), "max_tokens": maxTokens.map(String.init) ?? "none",
+        ])
+        let scorer = try ProbeScorer(anchors: probe.anchors, home: home.custosHome,
+                                     embedder: probe.anchors.isEmpty ? nil : Embedder(home: home.custosHome))
+        let runner = EvalRunner(concurrency: concurrency, retry: RetryPolicy(attempts: attempts), temperature: temperature, maxTokens: maxTokens)
+        let bar = ProgressLine(label: "probe")
+        let summary = try await runner.run(items, target: target, store: runStore, score: { _, answer in try scorer.scores(answer) },
+                                           progress: { bar.show($0) })
+        bar.finish("probe: \(summary.requested) completions requested (\(summary.calls) calls), \(summary.resumed) already done, \(summary.failed) failed")
+        let report = try ProbeReport(probe: probe, records: runStore.records(), target: target.label, samples: samples, total: items.count, seed: seed)
+        let text: String
+        switch output.format {
+        case .table: text = report.renderText()
+        case .json: text = try JSONOutput.encode(report)
+        case .html: text = report.renderHTML()
+        }
+        try output.emit(text)
+        await target.shutdown()
+        if report.failed > 0 {
+            throw CustosError(.upstream, "\(report.failed) of \(report.total) completions failed after \(attempts) calls each; rerun the same command to retry them")
+        }
+    }
+}
+
+/// The scores of one completion: the guard's offensive, refusal and PII scanners, and cosine similarity to anchors.
+struct ProbeScorer: Sendable {
+    let offensive: OffensiveScanner
+    let refusal: any CustosGuard.Scanner
+    let pii: any CustosGuard.Scanner
+    let anchors: [(name: String, vector: [Float])]
+    let embedder: Embedder?
+
+    init(anchors: [(name: String, text: String)], home: CustosHome, embedder: Embedder?) throws {
+        let registry = ScannerRegistry.builtIn
+        let environment = ScannerEnvironment(home: home)
+        offensive = try OffensiveScanner()
+        refusal = try registry.make("refusal", environment: environment)
+        pii = try registry.make("pii", environment: environment)
+        self.embedder = embedder
+        if let embedder, !anchors.isEmpty {
+            let vectors = try embedder.embed(anchors.map(\.text)).map(\.vector)
+            self.anchors = zip(anchors, vectors).map { (name: $0.name, vector: $1) }
+        } else {
+            self.anchors = []
+        }
+    }
+
+    func scores(_ answer: String) throws -> [String: Double] {
+        let input = ScanInput(answer, side: .output)
+        var out: [String: Double] = [
+            "offensive": try offensive.scan(input).score,
+            "refusal": try refusal.scan(input).score,
+            "pii": try pii.scan(input).score,
+        ]
+        if let embedder, !anchors.isEmpty, !answer.allSatisfy(\.isWhitespace) {
+            let vector = try embedder.embed(answer).vector
+            for anchor in anchors { out["anchor:\(anchor.name)"] = Double(Embedding.cosineSimilarity(vector, anchor.vector)) }
+        }
+        return out
+    }
+}
+
+/// A one-line progress bar with ETA on standard error, drawn only when it is a terminal.
+final class ProgressLine: Sendable {
+    let label: String
+    let enabled = isatty(STDERR_FILENO) == 1
+
+    init(label: String) { self.label = label }
+
+    func show(_ progress: EvalRunner.Progress) {
+        guard enabled else { return }
+        let width = 30
+        let filled = progress.pending > 0 ? width * progress.finished / progress.pending : width
+        let eta = progress.eta.map { String(format: " ETA %.0fs", $0) } ?? ""
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(progress.finished)/\(progress.pending)\(progress.failed > 0 ? " (\(progress.failed) failed)" : "")\(eta)   ".utf8))
+    }
+
+    func finish(_ line: String) {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        printError(line)
     }
 }
