@@ -147,3 +147,32 @@ struct IdentityTermBiasTests {
         }
     }
 }
+
+@Suite("Group comparison: bootstrap intervals and permutation tests of group means")
+struct GroupComparisonTests {
+    @Test("the sampled two-sided p-value agrees with exact enumeration within Monte Carlo error; intervals bracket the mean")
+    func permutationAgreesWithEnumeration() throws {
+        let a = [0.1, 0.4, 0.35, 0.8], b = [0.5, 0.9, 0.65, 0.7, 1.0]
+        let values = a.map { (group: "a", value: $0) } + b.map { (group: "b", value: $0) }
+        let comparison = try GroupComparison(values, permutations: 20_000, seed: 3)
+        let pooled = a + b
+        let observed = a.reduce(0, +) / 4 - b.reduce(0, +) / 5
+        var extreme = 0, total = 0
+        for mask in 0..<(1 << 9) where mask.nonzeroBitCount == 4 {
+            let first = (0..<9).filter { mask & (1 << $0) != 0 }.map { pooled[$0] }
+            let difference = first.reduce(0, +) / 4 - (pooled.reduce(0, +) - first.reduce(0, +)) / 5
+            total += 1
+            if abs(difference) >= abs(observed) - 1e-12 { extreme += 1 }
+        }
+        let exact = Double(extreme) / Double(total)
+        let difference = try #require(comparison.differences.first)
+        #expect(abs(difference.difference - observed) < 1e-15)
+        let standardError = (exact * (1 - exact) / 20_000).squareRoot()
+        #expect(abs(difference.pValue - exact) < 4 * standardError + 1e-4, "sampled \(difference.pValue) vs exact \(exact)")
+        for group in comparison.groups {
+            let lower = try #require(group.lower), upper = try #require(group.upper)
+            #expect(lower <= group.mean && group.mean <= upper && lower < upper)
+        }
+        #expect(throws: CustosError.self) { try GroupComparison([(group: "a", value: .nan)]) }
+    }
+}
