@@ -119,14 +119,14 @@ let package = Package(
             name: "CustosExplain", dependencies: ["CustosCore", "CustosReport", "CustosML"],
             swiftSettings: strict),
         // Evaluations that drive a model from outside: identity-term audits of text scorers, counterfactual probes of
-        // a chat endpoint through a resumable runner (the red-team harness is to come).
+        // a chat endpoint and the red-team harness, through one resumable runner.
         .target(
             name: "CustosEval",
             dependencies: [
-                "CustosCore", "CustosReport", "CustosFairness", "CustosOpenAI", "CustosSQLite",
+                "CustosCore", "CustosReport", "CustosFairness", "CustosGuard", "CustosOpenAI", "CustosSQLite",
                 .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            resources: [.copy("Resources/identity_templates.yaml")],
+            resources: [.copy("Resources/identity_templates.yaml"), .copy("Resources/detector_eval.jsonl")],
             swiftSettings: strict),
         // The OpenAI HTTP wire format (chat, moderation, embedding, error types; SSE) and an upstream client.
         .target(

@@ -9,7 +9,7 @@ struct CustosCommand: ParsableCommand {
         abstract: "Measure and reduce bias, protect privacy, explain and audit model decisions.",
         version: CustosVersion.current,
         subcommands: [
-            FairnessCommand.self, BiasCommand.self, EmbedCommand.self, SimilarityCommand.self, ExplainCommand.self,
+            FairnessCommand.self, BiasCommand.self, RedTeamCommand.self, EmbedCommand.self, SimilarityCommand.self, ExplainCommand.self,
             AuditCommand.self, ServeCommand.self, KeysCommand.self, DemoUpstreamCommand.self, DPCommand.self, PIICommand.self, ScanCommand.self, GuardCommand.self, AssetsCommand.self, DoctorCommand.self,
         ])
 }

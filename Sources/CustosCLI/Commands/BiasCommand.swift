@@ -267,7 +267,7 @@ struct BiasProbeCommand: AsyncParsableCommand {
                                      embedder: probe.anchors.isEmpty ? nil : Embedder(home: home.custosHome))
         let runner = EvalRunner(concurrency: concurrency, retry: RetryPolicy(attempts: attempts), temperature: temperature, maxTokens: maxTokens)
         let bar = ProgressLine(label: "probe")
-        let summary = try await runner.run(items, target: target, store: runStore, score: { _, answer in try scorer.scores(answer) },
+        let summary = try await runner.run(items, target: target, store: runStore, score: { _, answer in try scorer.scores(answer.text) },
                                            progress: { bar.show($0) })
         bar.finish("probe: \(summary.requested) completions requested (\(summary.calls) calls), \(summary.resumed) already done, \(summary.failed) failed")
         let report = try ProbeReport(probe: probe, records: runStore.records(), target: target.label, samples: samples, total: items.count, seed: seed)

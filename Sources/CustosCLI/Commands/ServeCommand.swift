@@ -152,9 +152,16 @@ struct DemoUpstreamCommand: AsyncParsableCommand {
     @Option(help: "Port (0 picks a free one, printed on stderr).")
     var port = 8081
 
+    @Option(help: "Milliseconds to wait before every chat answer (a slow model).")
+    var delayMs = 0
+
+    func validate() throws {
+        guard delayMs >= 0 && delayMs <= 600_000 else { throw ValidationError("--delay-ms must be between 0 and 600000") }
+    }
+
     func run() async throws {
         let host = self.host
-        try await EchoUpstream.run(host: host, port: port) { port in
+        try await EchoUpstream.run(host: host, port: port, delay: .milliseconds(delayMs)) { port in
             printError("demo upstream: listening on http://\(host):\(port)/v1")
         }
     }

@@ -24,6 +24,17 @@ public struct ChatAnswer: Sendable, Equatable {
     public var promptTokens: Int?
     /// See `promptTokens`.
     public var completionTokens: Int?
+    /// Whether a content filter stopped the request or the answer (a guardrail gateway's block: HTTP 400 with code
+    /// `content_filter`, or `finish_reason: content_filter`).
+    public var blocked: Bool
+
+    /// An answer.
+    public init(text: String, promptTokens: Int? = nil, completionTokens: Int? = nil, blocked: Bool = false) {
+        self.text = text
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.blocked = blocked
+    }
 }
 
 /// Why a target call failed, and whether trying again can help.
@@ -79,6 +90,8 @@ public final class OpenAIChatTarget: ChatTarget {
             answer = try await client.post("/chat/completions", body: body, requestID: UUID().uuidString)
         } catch {
             switch error {
+            case .status(400, let body) where (try? JSONValue.parse(body))?["error"]?["code"]?.stringValue == "content_filter":
+                return ChatAnswer(text: "", blocked: true)
             case .status(let code, _):
                 throw TargetFailure(error.description, retryable: code == 429 || code == 408 || code >= 500)
             case .timeout, .unreachable, .reset:
@@ -89,8 +102,10 @@ public final class OpenAIChatTarget: ChatTarget {
         }
         do {
             let response = try ChatResponse(body: answer)
+            var finish: String?
+            if case .array(let choices)? = response.raw["choices"] { finish = choices.first?["finish_reason"]?.stringValue }
             return ChatAnswer(text: response.contents.first.flatMap { $0 } ?? "", promptTokens: response.usage?.promptTokens,
-                              completionTokens: response.usage?.completionTokens)
+                              completionTokens: response.usage?.completionTokens, blocked: finish == "content_filter")
         } catch {
             throw TargetFailure("the target's answer is not an OpenAI chat completion: \(error)", retryable: false)
         }

@@ -75,11 +75,11 @@ public struct EvalRunner: Sendable {
         self.maxTokens = maxTokens
     }
 
-    /// Sends every item not yet done in `store` to `target`, scores each answer with `score` and saves it as it
-    /// finishes. Cancellation (Ctrl-C) stops sending; everything finished so far is already stored.
+    /// Sends every item not yet done in `store` to `target`, scores each answer with `score` and saves it (its text,
+    /// or "[blocked by a content filter]") as it finishes. Cancellation (Ctrl-C) stops sending; everything finished so far is already stored.
     public func run(
         _ items: [RunItem], target: any ChatTarget, store: RunStore,
-        score: @escaping @Sendable (RunItem, String) throws -> [String: Double],
+        score: @escaping @Sendable (RunItem, ChatAnswer) throws -> [String: Double],
         progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Summary {
         let done = try store.doneKeys()
@@ -111,9 +111,12 @@ public struct EvalRunner: Sendable {
         return summary
     }
 
+    /// What the store keeps as the answer of a blocked call.
+    public static let blockedText = "[blocked by a content filter]"
+
     /// One item: calls with retries, then scoring.
     private func attempt(
-        _ item: RunItem, target: any ChatTarget, score: @Sendable (RunItem, String) throws -> [String: Double]
+        _ item: RunItem, target: any ChatTarget, score: @Sendable (RunItem, ChatAnswer) throws -> [String: Double]
     ) async throws -> (RunRecord, Int) {
         let start = ContinuousClock.now
         var generator = SystemRandomNumberGenerator()
@@ -131,10 +134,10 @@ public struct EvalRunner: Sendable {
                 try await Task.sleep(for: retry.delay(after: calls, using: &generator))
                 continue
             }
-            let scores = try score(item, answer.text)
+            let scores = try score(item, answer)
             let elapsed = ContinuousClock.now - start
             return (RunRecord(
-                key: item.key, labels: item.labels, status: "done", answer: answer.text, error: nil, attempts: calls, scores: scores,
+                key: item.key, labels: item.labels, status: "done", answer: answer.blocked ? Self.blockedText : answer.text, error: nil, attempts: calls, scores: scores,
                 promptTokens: answer.promptTokens, completionTokens: answer.completionTokens,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18), calls)
         }

@@ -91,6 +91,25 @@ public final class RunStore: Sendable {
         return migrator
     }
 
+    /// Opens an existing store for reading (reports), without a fingerprint to check.
+    public init(existing path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CustosError(.invalidInput, "no run store here", at: SourceLocation(file: path))
+        }
+        self.path = path
+        queue = try SQLiteDatabase.open(path: path, what: "the run store", migrator: Self.migrator)
+    }
+
+    /// The run's fingerprint as stored (kind, target, settings).
+    public func metadata() throws -> [String: String] {
+        try SQLiteDatabase.run("the run store", path: path) {
+            try queue.read { db in
+                Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM run_meta").map { ($0["key"] as String, $0["value"] as String) },
+                           uniquingKeysWith: { a, _ in a })
+            }
+        }
+    }
+
     /// Keys of the items already done.
     public func doneKeys() throws -> Set<String> {
         try SQLiteDatabase.run("the run store", path: path) {

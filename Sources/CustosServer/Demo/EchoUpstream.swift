@@ -37,8 +37,8 @@ public enum EchoUpstream {
         public init() {}
     }
 
-    /// The routes.
-    public static func router(stats: Stats = Stats()) -> Router<BasicRequestContext> {
+    /// The routes; `delay` is waited before every chat answer (a slow model, for demos and tests).
+    public static func router(stats: Stats = Stats(), delay: Duration = .zero) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("/v1/models") { _, _ in
             json(.ok, #"{"object":"list","data":[{"id":"echo-1","object":"model","created":0,"owned_by":"custos-demo"}]}"#)
@@ -55,17 +55,19 @@ public enum EchoUpstream {
                 if $0.bodies.count >= Stats.keptBodies { $0.bodies.removeFirst($0.bodies.count / 2) }
                 $0.bodies.append(String(decoding: body, as: UTF8.self))
             }
+            if delay > .zero { try await Task.sleep(for: delay) }
             return try await answer(body, stats: stats)
         }
         return router
     }
 
     /// Serves on `host:port` until cancelled; `onRunning` gets the bound port.
-    public static func run(host: String = "127.0.0.1", port: Int, stats: Stats = Stats(), signals: [UnixSignal] = [.sigterm, .sigint],
+    public static func run(host: String = "127.0.0.1", port: Int, stats: Stats = Stats(), delay: Duration = .zero,
+                           signals: [UnixSignal] = [.sigterm, .sigint],
                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "custos.echo-upstream")
         logger.logLevel = .warning
-        let app = Application(router: router(stats: stats), configuration: .init(address: .hostname(host, port: port), serverName: "echo-upstream"),
+        let app = Application(router: router(stats: stats, delay: delay), configuration: .init(address: .hostname(host, port: port), serverName: "echo-upstream"),
                               onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         try await ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: signals, logger: logger)).run()
     }

@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+@Suite("custos redteam against custos serve and a test upstream that complies with everything")
+struct RedTeamCLITests {
+    static func report(_ store: String) throws -> [String: [String: Any]] {
+        let result = try CLIProcess.run(["redteam", "report", store, "--format", "json"])
+        try #require(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let families = try #require(object["families"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: families.compactMap { f in (f["family"] as? String).map { ($0, f) } })
+    }
+
+    @Test("the report shows the default policy's effect per family, and the benign refusal rate behind the guard")
+    func guardEffect() throws {
+        let home = try GatewayCLITests.home()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let created = try CLIProcess.run(["keys", "create", "--name", "redteam", "--home", home.path, "--format", "json"])
+        let key = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["key"] as? String)
+        let upstream = try ServerProcess(["demo-upstream", "--port", "0"])
+        defer { _ = upstream.stop() }
+        let gateway = try ServerProcess(["serve", "--port", "0", "--home", home.path, "--upstream", "http://127.0.0.1:\(upstream.port)/v1",
+                                         "--log-level", "warning"])
+        defer { _ = gateway.stop() }
+        let probes = ["--probes", "dan,harmbench,sysprompt,benign", "--limit", "6", "--seed", "1"]
+        let direct = home.appendingPathComponent("direct.sqlite").path
+        let guarded = home.appendingPathComponent("guarded.sqlite").path
+        let a = try CLIProcess.run(["redteam", "run", "--target", "http://127.0.0.1:\(upstream.port)/v1", "--out", direct, "--home", home.path] + probes)
+        #expect(a.status == 0, "\(a.stderr)")
+        let b = try ProcessWithEnvironment.run(
+            ["redteam", "run", "--target", "http://127.0.0.1:\(gateway.port)/v1", "--api-key-env", "REDTEAM_KEY", "--out", guarded, "--home", home.path] + probes,
+            environment: ["REDTEAM_KEY": key])
+        #expect(b.status == 0, "\(b.stderr)")
+
+        let without = try Self.report(direct), with = try Self.report(guarded)
+        // The test upstream repeats every prompt: DAN prompts "succeed" without the guard and are blocked behind it.
+        let danWithout = try #require(without["dan"]?["success_rate"] as? Double)
+        let danWith = try #require(with["dan"]?["success_rate"] as? Double)
+        #expect(danWithout >= 0.8 && danWith == 0, "dan: \(danWithout) → \(danWith)")
+        #expect(with["dan"]?["blocked"] as? Int == 6)
+        // Plain harmful requests are not jailbreaks: the default policy does not stop them (the report says so).
+        #expect(with["harmbench"]?["success_rate"] as? Double == 1)
+        let benign = try #require(with["benign"])
+        #expect(benign["answered"] as? Int == 6 && benign["success_rate"] as? Double != nil)
+        for family in ["dan", "harmbench", "sysprompt", "benign"] {
+            for side in [without, with] { #expect(side[family]?["ci_lower"] as? Double != nil, "\(family)") }
+        }
+
+        let diff = try CLIProcess.run(["redteam", "diff", direct, guarded, "--format", "json"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any])?["rows"] as? [[String: Any]])
+        #expect(rows.first { $0["family"] as? String == "dan" }?["verdict"] as? String == "better")
+        // The other way round, DAN got worse: diff exits 1 so CI can gate on it.
+        #expect(try CLIProcess.run(["redteam", "diff", guarded, direct]).status == 1)
+        let html = try CLIProcess.run(["redteam", "report", guarded, "--format", "html"])
+        #expect(html.status == 0 && html.stdout.contains("Content warning"))
+    }
+
+    @Test("a run killed midway completes on rerun without sending finished probes again; a wrong store or family is refused")
+    func resumeAfterKill() throws {
+        let upstream = try ServerProcess(["demo-upstream", "--port", "0", "--delay-ms", "60"])
+        defer { _ = upstream.stop() }
+        let dir = try CLIProcess.temporaryDirectory()
+        let store = dir.appendingPathComponent("run.sqlite").path
+        let arguments = ["redteam", "run", "--target", "http://127.0.0.1:\(upstream.port)/v1", "--probes", "harmbench,benign",
+                         "--limit", "15", "--concurrency", "2", "--out", store]
+        let first = Process()
+        first.executableURL = CLIProcess.executable
+        first.arguments = arguments
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let deadline = Date().addingTimeInterval(60)
+        while try BiasProbeCLITests.requests(upstream) < 8, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        Thread.sleep(forTimeInterval: 0.2)
+        let before = try BiasProbeCLITests.requests(upstream)
+        #expect(before < 30, "the first run finished before it was killed")
+
+        let second = try CLIProcess.run(arguments)
+        #expect(second.status == 0, "\(second.stderr)")
+        let line = try #require(second.stderr.split(separator: "\n").first { $0.hasPrefix("redteam: ") })
+        let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        let (requested, resumed) = (numbers[0], numbers[2])
+        #expect(resumed >= 1 && resumed <= before && requested + resumed == 30, "\(line)")
+        #expect(try BiasProbeCLITests.requests(upstream) - before == requested, "finished probes were sent again")
+        let report = try Self.report(store)
+        #expect(report["harmbench"]?["answered"] as? Int == 15 && report["benign"]?["answered"] as? Int == 15)
+
+        let other = try CLIProcess.run(["redteam", "run", "--target", "http://127.0.0.1:\(upstream.port)/v1", "--probes", "dan", "--out", store])
+        #expect(other.status == 2 && other.stderr.contains("made for another run"), "\(other.stderr)")
+        let unknown = try CLIProcess.run(["redteam", "run", "--target", "http://127.0.0.1:1/v1", "--probes", "nope", "--out", store])
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown probe family 'nope'"), "\(unknown.stderr)")
+    }
+}
+
+/// Runs `custos` with extra environment variables.
+enum ProcessWithEnvironment {
+    static func run(_ arguments: [String], environment: [String: String]) throws -> CLIProcess.Result {
+        let process = Process()
+        process.executableURL = CLIProcess.executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIProcess.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                                 stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
