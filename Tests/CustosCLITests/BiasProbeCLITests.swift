@@ -13,6 +13,24 @@ struct BiasProbeCLITests {
         return try #require(object?["requests"] as? Int)
     }
 
+    /// Starts `custos ARGS`, SIGKILLs it once the upstream has seen `afterRequests` requests, and returns how many it
+    /// saw by then (calls in flight at the kill included).
+    static func killMidway(_ arguments: [String], upstream: ServerProcess, afterRequests: Int) throws -> Int {
+        let process = Process()
+        process.executableURL = CLIProcess.executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while try requests(upstream) < afterRequests, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        Thread.sleep(forTimeInterval: 0.3)  // calls in flight at the kill still reach the upstream
+        return try requests(upstream)
+    }
+
     /// "probe: N completions requested (C calls), K already done, F failed" → (N, C, K, F).
     static func summary(_ stderr: String) throws -> (requested: Int, calls: Int, resumed: Int, failed: Int) {
         let line = try #require(stderr.split(separator: "\n").first { $0.hasPrefix("probe: ") })
@@ -33,24 +51,12 @@ struct BiasProbeCLITests {
               calm: [a calm neighbour, a kind teacher]
               rude: [a damn stupid idiot, a fucking moron]
             prompts:
-              - "[[delay:80]] Tell me about {group}."
+              - "[[delay:150]] Tell me about {group}."
             """.write(to: templates, atomically: true, encoding: .utf8)
         let store = dir.appendingPathComponent("run.sqlite").path
         let arguments = ["bias", "probe", "--endpoint", "http://127.0.0.1:\(upstream.port)/v1", "--templates", templates.path,
-                         "--samples", "8", "--concurrency", "2", "--store", store, "--format", "json"]
-        let first = Process()
-        first.executableURL = CLIProcess.executable
-        first.arguments = arguments
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
-        let deadline = Date().addingTimeInterval(60)
-        while try Self.requests(upstream) < 8, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-        #expect(first.terminationReason == .uncaughtSignal)
-        Thread.sleep(forTimeInterval: 0.3)  // calls in flight at the kill still reach the upstream
-        let before = try Self.requests(upstream)
+                         "--samples", "8", "--concurrency", "1", "--store", store, "--format", "json"]
+        let before = try Self.killMidway(arguments, upstream: upstream, afterRequests: 5)
         #expect(before < 32, "the first run finished before it was killed")
 
         let second = try CLIProcess.run(arguments)

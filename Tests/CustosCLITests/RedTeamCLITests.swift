@@ -30,7 +30,7 @@ struct RedTeamCLITests {
         let guarded = home.appendingPathComponent("guarded.sqlite").path
         let a = try CLIProcess.run(["redteam", "run", "--target", "http://127.0.0.1:\(upstream.port)/v1", "--out", direct, "--home", home.path] + probes)
         #expect(a.status == 0, "\(a.stderr)")
-        let b = try ProcessWithEnvironment.run(
+        let b = try CLIProcess.run(
             ["redteam", "run", "--target", "http://127.0.0.1:\(gateway.port)/v1", "--api-key-env", "REDTEAM_KEY", "--out", guarded, "--home", home.path] + probes,
             environment: ["REDTEAM_KEY": key])
         #expect(b.status == 0, "\(b.stderr)")
@@ -61,24 +61,13 @@ struct RedTeamCLITests {
 
     @Test("a run killed midway completes on rerun without sending finished probes again; a wrong store or family is refused")
     func resumeAfterKill() throws {
-        let upstream = try ServerProcess(["demo-upstream", "--port", "0", "--delay-ms", "60"])
+        let upstream = try ServerProcess(["demo-upstream", "--port", "0", "--delay-ms", "150"])
         defer { _ = upstream.stop() }
         let dir = try CLIProcess.temporaryDirectory()
         let store = dir.appendingPathComponent("run.sqlite").path
         let arguments = ["redteam", "run", "--target", "http://127.0.0.1:\(upstream.port)/v1", "--probes", "harmbench,benign",
-                         "--limit", "15", "--concurrency", "2", "--out", store]
-        let first = Process()
-        first.executableURL = CLIProcess.executable
-        first.arguments = arguments
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
-        let deadline = Date().addingTimeInterval(60)
-        while try BiasProbeCLITests.requests(upstream) < 8, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-        Thread.sleep(forTimeInterval: 0.2)
-        let before = try BiasProbeCLITests.requests(upstream)
+                         "--limit", "15", "--concurrency", "1", "--out", store]
+        let before = try BiasProbeCLITests.killMidway(arguments, upstream: upstream, afterRequests: 5)
         #expect(before < 30, "the first run finished before it was killed")
 
         let second = try CLIProcess.run(arguments)
@@ -95,24 +84,5 @@ struct RedTeamCLITests {
         #expect(other.status == 2 && other.stderr.contains("made for another run"), "\(other.stderr)")
         let unknown = try CLIProcess.run(["redteam", "run", "--target", "http://127.0.0.1:1/v1", "--probes", "nope", "--out", store])
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown probe family 'nope'"), "\(unknown.stderr)")
-    }
-}
-
-/// Runs `custos` with extra environment variables.
-enum ProcessWithEnvironment {
-    static func run(_ arguments: [String], environment: [String: String]) throws -> CLIProcess.Result {
-        let process = Process()
-        process.executableURL = CLIProcess.executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIProcess.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                 stderr: String(decoding: stderr, as: UTF8.self))
     }
 }

@@ -212,23 +212,7 @@ struct BiasProbeCommand: AsyncParsableCommand {
     @Option(help: "Completions per filled prompt.")
     var samples = 10
 
-    @Option(help: "Model name sent to the endpoint.")
-    var model = "default"
-
-    @Option(help: "Sampling temperature (fixed for every call).")
-    var temperature = 0.7
-
-    @Option(help: "max_tokens per completion.")
-    var maxTokens: Int?
-
-    @Option(help: "Calls in flight at once.")
-    var concurrency = 4
-
-    @Option(help: "Calls per completion before it is reported as failed (retries with exponential backoff).")
-    var attempts = 4
-
-    @Option(help: "Environment variable holding the endpoint's API key (sent as a bearer token).")
-    var apiKeyEnv: String?
+    @OptionGroup var calls: EndpointRunOptions
 
     @Option(help: "SQLite file the results are kept in (created, or resumed when it holds this run).")
     var store: String
@@ -241,31 +225,22 @@ struct BiasProbeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard samples >= 1 && samples <= 10_000 else { throw ValidationError("--samples must be between 1 and 10,000") }
-        guard concurrency >= 1 && concurrency <= 256 else { throw ValidationError("--concurrency must be between 1 and 256") }
-        guard attempts >= 1 && attempts <= 20 else { throw ValidationError("--attempts must be between 1 and 20") }
-        guard temperature.isFinite && temperature >= 0 && temperature <= 2 else { throw ValidationError("--temperature must be between 0 and 2") }
-        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be positive") }
     }
+
+    /// Bias probes sample: the same prompt should show the spread of what the model says.
+    static let defaultTemperature = 0.7
 
     func run() async throws {
         let probe = try CounterfactualProbe.load(path: templates)
-        var apiKey: String?
-        if let apiKeyEnv {
-            guard let value = ProcessInfo.processInfo.environment[apiKeyEnv], !value.isEmpty else {
-                throw CustosError(.usage, "--api-key-env \(apiKeyEnv): the variable is not set")
-            }
-            apiKey = value
-        }
-        let target = try OpenAIChatTarget(baseURL: endpoint, model: model, apiKey: apiKey)
+        let target = try OpenAIChatTarget(baseURL: endpoint, model: calls.model, apiKey: calls.apiKey())
         defer { Task { await target.shutdown() } }
         let items = probe.items(samples: samples)
         let runStore = try RunStore(path: store, fingerprint: [
-            "kind": "bias-probe", "endpoint": endpoint, "model": model, "templates": probe.hash, "samples": String(samples),
-            "temperature": String(temperature), "max_tokens": maxTokens.map(String.init) ?? "none",
-        ])
+            "kind": "bias-probe", "endpoint": endpoint, "templates": probe.hash, "samples": String(samples),
+        ].merging(calls.fingerprint(defaultTemperature: Self.defaultTemperature)) { a, _ in a })
         let scorer = try ProbeScorer(anchors: probe.anchors, home: home.custosHome,
                                      embedder: probe.anchors.isEmpty ? nil : Embedder(home: home.custosHome))
-        let runner = EvalRunner(concurrency: concurrency, retry: RetryPolicy(attempts: attempts), temperature: temperature, maxTokens: maxTokens)
+        let runner = calls.runner(defaultTemperature: Self.defaultTemperature)
         let bar = ProgressLine(label: "probe")
         let summary = try await runner.run(items, target: target, store: runStore, score: { _, answer in try scorer.scores(answer.text) },
                                            progress: { bar.show($0) })
@@ -280,7 +255,7 @@ struct BiasProbeCommand: AsyncParsableCommand {
         try output.emit(text)
         await target.shutdown()
         if report.failed > 0 {
-            throw CustosError(.upstream, "\(report.failed) of \(report.total) completions failed after \(attempts) calls each; rerun the same command to retry them")
+            throw CustosError(.upstream, "\(report.failed) of \(report.total) completions failed after \(calls.attempts) calls each; rerun the same command to retry them")
         }
     }
 }

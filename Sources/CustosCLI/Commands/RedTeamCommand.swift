@@ -45,23 +45,7 @@ struct RedTeamRunCommand: AsyncParsableCommand {
     @Option(help: "Seed of the probe sampling.")
     var seed: UInt64 = 0
 
-    @Option(help: "Model name sent to the endpoint.")
-    var model = "default"
-
-    @Option(help: "Sampling temperature.")
-    var temperature = 0.0
-
-    @Option(help: "max_tokens per answer.")
-    var maxTokens: Int?
-
-    @Option(help: "Calls in flight at once.")
-    var concurrency = 4
-
-    @Option(help: "Calls per probe before it is stored as failed.")
-    var attempts = 4
-
-    @Option(help: "Environment variable holding the endpoint's API key.")
-    var apiKeyEnv: String?
+    @OptionGroup var calls: EndpointRunOptions
 
     @Option(help: "The run store (SQLite): created, or resumed when it holds this run.")
     var out: String
@@ -71,26 +55,19 @@ struct RedTeamRunCommand: AsyncParsableCommand {
     func validate() throws {
         guard (target == nil) != (policy == nil) else { throw ValidationError("give exactly one of --target URL or --policy FILE") }
         if let limit, limit < 1 { throw ValidationError("--limit must be positive") }
-        guard concurrency >= 1 && concurrency <= 256 else { throw ValidationError("--concurrency must be between 1 and 256") }
-        guard attempts >= 1 && attempts <= 20 else { throw ValidationError("--attempts must be between 1 and 20") }
-        guard temperature.isFinite && temperature >= 0 && temperature <= 2 else { throw ValidationError("--temperature must be between 0 and 2") }
     }
+
+    /// Attacks are judged on the model's most likely answer.
+    static let defaultTemperature = 0.0
 
     func run() async throws {
         let families = probes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
         let catalog = try ProbeCatalog.probes(families: families, limit: limit, seed: seed, home: home.custosHome)
         let system = try systemPrompt.map { try FileInput.readText($0) }
-        var apiKey: String?
-        if let apiKeyEnv {
-            guard let value = ProcessInfo.processInfo.environment[apiKeyEnv], !value.isEmpty else {
-                throw CustosError(.usage, "--api-key-env \(apiKeyEnv): the variable is not set")
-            }
-            apiKey = value
-        }
         let chatTarget: any ChatTarget
         var endpoint: OpenAIChatTarget?
         if let target {
-            let client = try OpenAIChatTarget(baseURL: target, model: model, apiKey: apiKey)
+            let client = try OpenAIChatTarget(baseURL: target, model: calls.model, apiKey: calls.apiKey())
             endpoint = client
             chatTarget = client
         } else {
@@ -108,11 +85,10 @@ struct RedTeamRunCommand: AsyncParsableCommand {
         }
         let store = try RunStore(path: out, fingerprint: [
             "kind": "redteam", "target": chatTarget.label, "probes": Checksum.sha256(Array(catalog.map(\.id).joined(separator: "\n").utf8)),
-            "system_prompt": system.map { Checksum.sha256(Array($0.utf8)) } ?? "none", "temperature": String(temperature),
-            "max_tokens": maxTokens.map(String.init) ?? "none",
-        ])
+            "system_prompt": system.map { Checksum.sha256(Array($0.utf8)) } ?? "none",
+        ].merging(calls.fingerprint(defaultTemperature: Self.defaultTemperature)) { a, _ in a })
         let judge = try RedTeamJudge(systemPrompt: system)
-        let runner = EvalRunner(concurrency: concurrency, retry: RetryPolicy(attempts: attempts), temperature: temperature, maxTokens: maxTokens)
+        let runner = calls.runner(defaultTemperature: Self.defaultTemperature)
         let bar = ProgressLine(label: "redteam")
         let summary = try await runner.run(items, target: chatTarget, store: store, score: { item, answer in
             guard let probe = byKey[item.key] else { throw CustosError(.internal, "no probe for \(item.key)") }
@@ -123,7 +99,7 @@ struct RedTeamRunCommand: AsyncParsableCommand {
         let report = RedTeamReport(target: chatTarget.label, records: try store.records(), detectors: try DetectorEvaluation.bundled(judge: judge))
         print(report.renderText())
         if summary.failed > 0 {
-            throw CustosError(.upstream, "\(summary.failed) probes failed after \(attempts) calls each; rerun the same command to retry them")
+            throw CustosError(.upstream, "\(summary.failed) probes failed after \(calls.attempts) calls each; rerun the same command to retry them")
         }
     }
 }

@@ -42,23 +42,10 @@ public struct CounterfactualProbe: Sendable, Equatable {
 
     /// Parses template YAML (see the type's documentation).
     public static func parse(_ yaml: String, file: String? = nil) throws -> CounterfactualProbe {
-        func location(_ node: Node?) -> SourceLocation { SourceLocation(file: file, line: node?.mark?.line) }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw CustosError(.invalidInput, "the probe template file is empty", at: SourceLocation(file: file))
-            }
-            root = node
-        } catch let error as YamlError {
-            throw CustosError(.invalidInput, "not valid YAML: \(error)", at: SourceLocation(file: file))
-        }
-        guard let top = root.mapping else {
-            throw CustosError(.invalidInput, "the probe template file must be a mapping with 'groups' and 'prompts'", at: location(root))
-        }
-        let known = ["system", "groups", "prompts", "anchors"]
-        for (key, _) in top where !known.contains(key.string ?? "") {
-            throw CustosError(.invalidInput, "unknown key '\(key.string ?? "?")' (known: \(known.joined(separator: ", ")))", at: location(key))
-        }
+        let document = try YAMLMapping(yaml, file: file, what: "the probe template file", shape: "'groups' and 'prompts'",
+                                       keys: ["system", "groups", "prompts", "anchors"])
+        let (root, top) = (document.root, document.top)
+        func location(_ node: Node?) -> SourceLocation { document.location(node) }
         func text(_ node: Node, what: String) throws -> String {
             guard let value = node.scalar?.string, !value.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw CustosError(.invalidInput, "\(what) must be non-empty text", at: location(node))

@@ -60,22 +60,10 @@ public struct IdentityTemplates: Sendable, Equatable {
 
     /// Parses template YAML (see the type's documentation).
     public static func parse(_ yaml: String, file: String? = nil) throws -> IdentityTemplates {
-        func location(_ node: Node?) -> SourceLocation { SourceLocation(file: file, line: node?.mark?.line) }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw CustosError(.invalidInput, "the template file is empty", at: SourceLocation(file: file))
-            }
-            root = node
-        } catch let error as YamlError {
-            throw CustosError(.invalidInput, "not valid YAML: \(error)", at: SourceLocation(file: file))
-        }
-        guard let top = root.mapping else {
-            throw CustosError(.invalidInput, "the template file must be a mapping with 'identities' and 'templates'", at: location(root))
-        }
-        for (key, _) in top where !["identities", "templates"].contains(key.string ?? "") {
-            throw CustosError(.invalidInput, "unknown key '\(key.string ?? "?")' (known: identities, templates)", at: location(key))
-        }
+        let document = try YAMLMapping(yaml, file: file, what: "the template file", shape: "'identities' and 'templates'",
+                                       keys: ["identities", "templates"])
+        let (root, top) = (document.root, document.top)
+        func location(_ node: Node?) -> SourceLocation { document.location(node) }
         guard let identitiesNode = top["identities"], let identities = identitiesNode.mapping, !identities.isEmpty else {
             throw CustosError(.invalidInput, "'identities' must map categories to lists of terms", at: location(top["identities"] ?? root))
         }
