@@ -59,16 +59,8 @@ struct AssociationTestOptions: ParsableArguments {
     }
 }
 
-extension AssociationTestReport {
-    /// Renders in the chosen format.
-    func rendered(_ format: OutputFormat) throws -> String {
-        switch format {
-        case .table: return renderText()
-        case .json: return try JSONOutput.encode(self)
-        case .html: return renderHTML()
-        }
-    }
-}
+extension AssociationTestReport: RenderableReport {}
+extension ProbeReport: RenderableReport {}
 
 /// `custos bias weat`: WEAT on word2vec vectors.
 struct BiasWEATCommand: ParsableCommand {
@@ -97,7 +89,7 @@ struct BiasWEATCommand: ParsableCommand {
         let report = try AssociationTestReport.weat(
             definitions, vectors: vectors, embeddings: "\((path as NSString).lastPathComponent) (\(vectors.count) words × \(vectors.dimension))",
             permutations: association.permutations, seed: association.seed)
-        try output.emit(try report.rendered(output.format))
+        try output.emit(report)
     }
 }
 
@@ -132,7 +124,7 @@ struct BiasSEATCommand: ParsableCommand {
             definitions, templates: templateList, embeddings: model.model ?? "all-MiniLM-L6-v2 (mean pooling, L2-normalized)",
             permutations: association.permutations, seed: association.seed
         ) { sentences in try embedder.embed(sentences).map(\.vector) }
-        try output.emit(try report.rendered(output.format))
+        try output.emit(report)
     }
 }
 
@@ -246,13 +238,7 @@ struct BiasProbeCommand: AsyncParsableCommand {
                                            progress: { bar.show($0) })
         bar.finish("probe: \(summary.requested) completions requested (\(summary.calls) calls), \(summary.resumed) already done, \(summary.failed) failed")
         let report = try ProbeReport(probe: probe, records: runStore.records(), target: target.label, samples: samples, total: items.count, seed: seed)
-        let text: String
-        switch output.format {
-        case .table: text = report.renderText()
-        case .json: text = try JSONOutput.encode(report)
-        case .html: text = report.renderHTML()
-        }
-        try output.emit(text)
+        try output.emit(report)
         await target.shutdown()
         if report.failed > 0 {
             throw CustosError(.upstream, "\(report.failed) of \(report.total) completions failed after \(calls.attempts) calls each; rerun the same command to retry them")

@@ -115,14 +115,7 @@ struct RedTeamReportCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report = try RedTeamCommandSupport.report(store)
-        let text: String
-        switch output.format {
-        case .table: text = report.renderText()
-        case .json: text = try JSONOutput.encode(report)
-        case .html: text = report.renderHTML()
-        }
-        try output.emit(text)
+        try output.emit(try RedTeamCommandSupport.report(store))
     }
 }
 
@@ -149,6 +142,8 @@ struct RedTeamDiffCommand: ParsableCommand {
         if diff.rows.contains(where: { $0.verdict == "worse" }) { throw ExitCode(1) }
     }
 }
+
+extension RedTeamReport: RenderableReport {}
 
 enum RedTeamCommandSupport {
     static func report(_ path: String) throws -> RedTeamReport {

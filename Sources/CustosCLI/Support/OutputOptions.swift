@@ -1,5 +1,6 @@
 import ArgumentParser
 import CustosCore
+import CustosReport
 import Foundation
 
 /// How a command prints its result.
@@ -37,4 +38,23 @@ struct HomeOptions: ParsableArguments {
 /// Writes one line to standard error.
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// A report the CLI prints as a terminal table, documented JSON or a self-contained HTML page.
+protocol RenderableReport: Encodable {
+    /// The terminal form.
+    func renderText() -> String
+    /// The HTML page.
+    func renderHTML(generatedAt: Date?) -> String
+}
+
+extension OutputOptions {
+    /// Renders `report` in the chosen format and prints or writes it.
+    func emit(_ report: some RenderableReport) throws {
+        switch format {
+        case .table: try emit(report.renderText())
+        case .json: try emit(try JSONOutput.encode(report))
+        case .html: try emit(report.renderHTML(generatedAt: Date()))
+        }
+    }
 }
