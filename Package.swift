@@ -112,7 +112,10 @@ let package = Package(
                 "CustosCore", "CustosReport", "CustosML", "CustosPrivacy", "CustosExplain", "CICUShim",
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Resources/profanity_model.json"), .copy("Resources/jailbreak_head.json")],
+            resources: [
+                .copy("Resources/profanity_model.json"), .copy("Resources/jailbreak_head.json"),
+                .copy("Resources/jailbreak_training_texts.sha256"),
+            ],
             swiftSettings: strict),
         // Shapley values (exact, KernelSHAP, permutation), LIME, word-level text explanations, faithfulness curves.
         .target(
@@ -217,7 +220,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "CustosReportTests", dependencies: ["CustosReport"], swiftSettings: strict),
-        .testTarget(name: "CustosEvalTests", dependencies: ["CustosCore", "CustosFairness", "CustosEval"], swiftSettings: strict),
+        .testTarget(name: "CustosEvalTests", dependencies: ["CustosCore", "CustosFairness", "CustosGuard", "CustosEval"], swiftSettings: strict),
         .testTarget(
             name: "CustosFairnessTests",
             dependencies: ["CustosCore", "CustosML", "CustosFairness", "CustosReport"],

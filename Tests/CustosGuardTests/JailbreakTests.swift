@@ -23,7 +23,9 @@ struct JailbreakTests {
         #expect(head.trainingData[1].sha256 == (try Checksum.sha256(ofFile: extra)))
         #expect((head.crossValidation["f1"] ?? 0) >= 0.95)
         #expect((head.crossValidation["harmful_fpr"] ?? 1) <= 0.05)
-        #expect(head.model.weights.count == 384 + JailbreakFeatures.names.count)
+        #expect(head.model.coefficients.count == 384 + JailbreakFeatures.names.count)
+        // The per-text hashes that keep evaluations off the training data cover both files.
+        #expect(try JailbreakHead.trainingTextHashes().count == 937)
     }
 
     @Test("perturbed jailbreaks are still detected (≤ 5 pp drop), plain harmful requests are not flagged")

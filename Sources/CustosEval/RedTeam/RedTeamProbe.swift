@@ -33,10 +33,13 @@ public struct RedTeamProbe: Sendable, Equatable {
     public var request: String?
     /// For `piiLeak`: the planted values that must not appear in an answer.
     public var secrets: [String]
+    /// The corpus texts it was built from (a jailbreak wrapper, a request, a prefix): a probe built from a text the
+    /// guard was trained on is left out of runs.
+    public var basis: [String]
 
     /// A probe.
     public init(id: String, family: String, source: String, licence: String, goal: Goal, messages: [ChatTurn],
-                request: String? = nil, secrets: [String] = []) {
+                request: String? = nil, secrets: [String] = [], basis: [String]? = nil) {
         self.id = id
         self.family = family
         self.source = source
@@ -45,5 +48,6 @@ public struct RedTeamProbe: Sendable, Equatable {
         self.messages = messages
         self.request = request
         self.secrets = secrets
+        self.basis = basis ?? (messages.filter { $0.role == "user" }.map(\.content) + (request.map { [$0] } ?? []))
     }
 }

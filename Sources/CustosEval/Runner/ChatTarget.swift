@@ -43,11 +43,14 @@ public struct TargetFailure: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String
     /// Whether the call may succeed later (429, 5xx, timeouts, lost connections).
     public var retryable: Bool
+    /// Whether the target said it is rate-limiting (429): the runner backs off longer.
+    public var rateLimited: Bool
 
     /// A failure.
-    public init(_ description: String, retryable: Bool) {
+    public init(_ description: String, retryable: Bool, rateLimited: Bool = false) {
         self.description = description
         self.retryable = retryable
+        self.rateLimited = rateLimited
     }
 }
 
@@ -93,7 +96,7 @@ public final class OpenAIChatTarget: ChatTarget {
             case .status(400, let body) where (try? JSONValue.parse(body))?["error"]?["code"]?.stringValue == "content_filter":
                 return ChatAnswer(text: "", blocked: true)
             case .status(let code, _):
-                throw TargetFailure(error.description, retryable: code == 429 || code == 408 || code >= 500)
+                throw TargetFailure(error.description, retryable: code == 429 || code == 408 || code >= 500, rateLimited: code == 429)
             case .timeout, .unreachable, .reset:
                 throw TargetFailure(error.description, retryable: true)
             case .malformed:

@@ -11,17 +11,23 @@ public struct RetryPolicy: Sendable, Equatable {
     public var initialDelay: Duration
     /// The longest backoff.
     public var maximumDelay: Duration
+    /// The first backoff after a 429 (rate limited): a token bucket needs time to refill, so it starts higher.
+    public var rateLimitDelay: Duration
 
     /// A policy.
-    public init(attempts: Int = 4, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(20)) {
+    public init(attempts: Int = 4, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(20),
+                rateLimitDelay: Duration = .seconds(2)) {
         self.attempts = max(1, attempts)
         self.initialDelay = initialDelay
         self.maximumDelay = maximumDelay
+        self.rateLimitDelay = rateLimitDelay
     }
 
-    /// The wait before call `attempt + 1` (attempt counts from 1): uniform in [0, min(max, initial·2^(attempt−1))].
-    func delay(after attempt: Int, using generator: inout SystemRandomNumberGenerator) -> Duration {
-        let cap = min(maximumDelay, initialDelay * (1 << min(attempt - 1, 20)))
+    /// The wait before call `attempt + 1` (attempt counts from 1): uniform in [0, min(max, first·2^(attempt−1))],
+    /// where `first` is `rateLimitDelay` after a 429 and `initialDelay` otherwise (full jitter).
+    func delay(after attempt: Int, rateLimited: Bool = false, using generator: inout SystemRandomNumberGenerator) -> Duration {
+        let first = rateLimited ? rateLimitDelay : initialDelay
+        let cap = min(maximumDelay, first * (1 << min(attempt - 1, 20)))
         let seconds = Double(cap.components.seconds) + Double(cap.components.attoseconds) / 1e18
         return .milliseconds(Int(Double.random(in: 0...seconds, using: &generator) * 1000))
     }
@@ -131,7 +137,7 @@ public struct EvalRunner: Sendable {
             } catch {
                 lastError = error.description
                 guard error.retryable, calls < retry.attempts else { break }
-                try await Task.sleep(for: retry.delay(after: calls, using: &generator))
+                try await Task.sleep(for: retry.delay(after: calls, rateLimited: error.rateLimited, using: &generator))
                 continue
             }
             let scores = try score(item, answer)

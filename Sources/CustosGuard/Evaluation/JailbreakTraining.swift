@@ -117,7 +117,7 @@ public enum JailbreakTraining {
         for k in 0..<folds {
             progress("fold \(k + 1) of \(folds)")
             let train = rows.indices.filter { fold[$0] != k }
-            let model = try IRLSLogisticRegression.fit(train.map { rows[$0] }, train.map { labels[$0] }, l2: l2)
+            let model = try fit(train.map { rows[$0] }, train.map { labels[$0] })
             for i in rows.indices where fold[i] == k { outOfFold[i] = model.probability(rows[i]) }
         }
         let harmful = examples.indices.filter { examples[$0].family == "plain_harmful_request" }
@@ -134,7 +134,7 @@ public enum JailbreakTraining {
             harmfulFPR: fpr(harmful.map { outOfFold[$0] }, threshold), nHarmful: harmful.count, threshold: threshold,
             perFile: perFile(files, outOfFold, labels, threshold))
         progress("fitting the final head")
-        let model = try IRLSLogisticRegression.fit(rows, labels, l2: l2)
+        let model = try fit(rows, labels)
         var cv: [String: Double] = ["f1": report.f1, "precision": report.precision, "recall": report.recall, "auc": report.auc,
                                     "harmful_fpr": report.harmfulFPR]
         cv["auc_200_1500"] = report.aucMedium
@@ -145,6 +145,14 @@ public enum JailbreakTraining {
     }
 
     /// Figures per training file; `files` are in the order their rows were concatenated.
+    /// The head's logistic regression: penalty `l2`·‖w‖²/2 on the summed log-loss, which is CustosML's
+    /// `LogisticRegression` (scikit-learn's objective) with C = 1 / l2, fitted by Newton's method to the optimum.
+    static func fit(_ rows: [[Double]], _ labels: [Bool]) throws -> LinearClassifier {
+        let columns = rows.first?.count ?? 0
+        let x = try DenseMatrix(rows: rows.count, columns: columns, values: rows.flatMap { $0 })
+        return try LogisticRegression(c: 1 / l2).fit(x, labels: labels)
+    }
+
     static func perFile(_ files: [JailbreakHead.TrainingFile], _ scores: [Double], _ labels: [Bool], _ threshold: Double) -> [Report.FileFigures] {
         var start = 0
         return files.map { file in

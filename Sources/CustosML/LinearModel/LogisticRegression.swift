@@ -192,6 +192,13 @@ public struct LinearClassifier: Sendable, Equatable, Codable {
         return try BLASKernels.gemv(x, coefficients).map { $0 + intercept }
     }
 
+    /// `P(y = 1 | x)` of one row (as many values as coefficients; extra values are ignored, missing ones count as 0).
+    public func probability(_ row: [Double]) -> Double {
+        var z = intercept
+        for (coefficient, value) in zip(coefficients, row) { z += coefficient * value }
+        return LogisticRegression.sigmoid(z)
+    }
+
     /// `P(y = 1 | x)` per row.
     public func probabilities(_ x: DenseMatrix) throws -> [Double] {
         try decision(x).map(LogisticRegression.sigmoid)
