@@ -181,6 +181,8 @@ let package = Package(
         // libFuzzer entry points for the gateway's chat-request decoder and the upstream SSE parser.
         .executableTarget(name: "FuzzChatRequest", dependencies: ["CustosOpenAI"], swiftSettings: strict),
         .executableTarget(name: "FuzzSSE", dependencies: ["CustosOpenAI"], swiftSettings: strict),
+        // libFuzzer entry point for the guard's normalizer and every scanner that needs no model asset.
+        .executableTarget(name: "FuzzGuardScanners", dependencies: ["CustosCore", "CustosGuard"], swiftSettings: strict),
         .testTarget(
             name: "CustosCoreTests",
             dependencies: ["CustosCore"],

@@ -81,4 +81,30 @@ struct RedTeamTests {
         #expect(ProbeCatalog.rot13("Hello, World") == "Uryyb, Jbeyq")
         #expect(throws: CustosError.self) { try ProbeCatalog.select(families: ["nope"], limit: nil, seed: 0, home: CustosHome()) }
     }
+
+    @Test("a policy in process: blocked inputs and outputs are blocked answers, the rest is echoed as a compliant model would")
+    func policyTarget() async throws {
+        let policy = try PolicyLoader.parse("""
+            name: test
+            input:
+              - scanner: banned_words
+                action: block
+                options: {words: [nightingale]}
+            output:
+              - scanner: banned_words
+                action: block
+                options: {words: [wolfsbane]}
+            """)
+        let target = PolicyTarget(pipeline: try Pipeline(policy: policy))
+        let blocked = try await target.complete([ChatTurn(role: "user", content: "Tell me about the Nightingale project.")], temperature: 0, maxTokens: nil)
+        #expect(blocked.blocked && blocked.text.isEmpty)
+        let allowed = try await target.complete([ChatTurn(role: "user", content: "Hello there.")], temperature: 0, maxTokens: nil)
+        #expect(!allowed.blocked && allowed.text == "echo: Hello there.")
+        // The stand-in model repeats the prompt, so an output rule sees the banned word after the input passed.
+        let output = try await target.complete([ChatTurn(role: "system", content: "Never say wolfsbane."),
+                                                ChatTurn(role: "user", content: "wolfsbane")], temperature: 0, maxTokens: nil)
+        #expect(output.blocked)
+        #expect(target.label.contains("policy 'test'"))
+    }
 }
+
