@@ -224,8 +224,6 @@ struct BiasProbeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let probe = try CounterfactualProbe.load(path: templates)
-        let target = try OpenAIChatTarget(baseURL: endpoint, model: calls.model, apiKey: calls.apiKey())
-        defer { Task { await target.shutdown() } }
         let items = probe.items(samples: samples)
         let runStore = try RunStore(path: store, fingerprint: [
             "kind": "bias-probe", "endpoint": endpoint, "templates": probe.hash, "samples": String(samples),
@@ -234,12 +232,20 @@ struct BiasProbeCommand: AsyncParsableCommand {
                                      embedder: probe.anchors.isEmpty ? nil : Embedder(home: home.custosHome))
         let runner = calls.runner(defaultTemperature: Self.defaultTemperature)
         let bar = ProgressLine(label: "probe")
-        let summary = try await runner.run(items, target: target, store: runStore, score: { _, answer in try scorer.scores(answer.text) },
+        // The connection pool is closed once, whether the run finishes or throws.
+        let target = try OpenAIChatTarget(baseURL: endpoint, model: calls.model, apiKey: calls.apiKey())
+        let summary: EvalRunner.Summary
+        do {
+            summary = try await runner.run(items, target: target, store: runStore, score: { _, answer in try scorer.scores(answer.text) },
                                            progress: { bar.show($0) })
+        } catch {
+            await target.shutdown()
+            throw error
+        }
+        await target.shutdown()
         bar.finish("probe: \(summary.requested) completions requested (\(summary.calls) calls), \(summary.resumed) already done, \(summary.failed) failed")
         let report = try ProbeReport(probe: probe, records: runStore.records(), target: target.label, samples: samples, total: items.count, seed: seed)
         try output.emit(report)
-        await target.shutdown()
         if report.failed > 0 {
             throw CustosError(.upstream, "\(report.failed) of \(report.total) completions failed after \(calls.attempts) calls each; rerun the same command to retry them")
         }

@@ -95,10 +95,17 @@ struct RedTeamRunCommand: AsyncParsableCommand {
         let judge = try RedTeamJudge(systemPrompt: system)
         let runner = calls.runner(defaultTemperature: Self.defaultTemperature)
         let bar = ProgressLine(label: "redteam")
-        let summary = try await runner.run(items, target: chatTarget, store: store, score: { item, answer in
-            guard let probe = byKey[item.key] else { throw CustosError(.internal, "no probe for \(item.key)") }
-            return try judge.scores(probe, answer)
-        }, progress: { bar.show($0) })
+        // The connection pool is closed once, whether the run finishes or throws.
+        let summary: EvalRunner.Summary
+        do {
+            summary = try await runner.run(items, target: chatTarget, store: store, score: { item, answer in
+                guard let probe = byKey[item.key] else { throw CustosError(.internal, "no probe for \(item.key)") }
+                return try judge.scores(probe, answer)
+            }, progress: { bar.show($0) })
+        } catch {
+            await endpoint?.shutdown()
+            throw error
+        }
         await endpoint?.shutdown()
         bar.finish("redteam: \(summary.requested) probes sent (\(summary.calls) calls), \(summary.resumed) already done, \(summary.failed) failed; results in \(out)")
         let report = RedTeamReport(target: chatTarget.label, records: try store.records(), detectors: try DetectorEvaluation.bundled(judge: judge))
