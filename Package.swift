@@ -73,8 +73,10 @@ let package = Package(
         // Vectorized sigmoid: glibc's libmvec exp (AVX2, chosen at run time) behind a C shim, as Swift cannot call
         // the vector math ABI.
         .target(name: "CVectorMath", linkerSettings: vectorMathLibraries),
+        // Re-runs a DYNAMIC_ARCH OpenBLAS' kernel selection on CPUs newer than its build (which get SSE3 kernels).
+        .target(name: "COpenBLASCore"),
         .target(
-            name: "CustosML", dependencies: ["CustosCore", "CustosReport", "COpenBLAS", "CVectorMath"],
+            name: "CustosML", dependencies: ["CustosCore", "CustosReport", "COpenBLAS", "COpenBLASCore", "CVectorMath"],
             swiftSettings: strict + numericKernels),
         .target(
             name: "CustosFairness",

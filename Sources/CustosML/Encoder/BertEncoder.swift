@@ -49,6 +49,7 @@ public struct BertEncoder: Sendable {
     public func forward(batch: [[Int32]], attention wantsAttention: Bool = false) throws -> [Output] {
         let c = config
         guard !batch.isEmpty else { return [] }
+        BLASCore.prepare()
         for ids in batch {
             guard !ids.isEmpty else { throw CustosError(.invalidInput, "no tokens to encode") }
             guard ids.count <= c.maxPositions else {

@@ -5,6 +5,7 @@ import CustosCore
 public enum BLASKernels {
     /// `A·x` (or `Aᵀ·x` when `transposed`) for a row-major `A`.
     public static func gemv(_ a: DenseMatrix, _ x: [Double], transposed: Bool = false) throws -> [Double] {
+        BLASCore.prepare()
         let (inner, outer) = transposed ? (a.rows, a.columns) : (a.columns, a.rows)
         guard x.count == inner else {
             throw CustosError(.internal, "gemv: a \(a.rows)×\(a.columns) matrix\(transposed ? " (transposed)" : "") times a vector of \(x.count)")
@@ -24,6 +25,7 @@ public enum BLASKernels {
 
     /// `A·B` for row-major matrices.
     public static func gemm(_ a: DenseMatrix, _ b: DenseMatrix) throws -> DenseMatrix {
+        BLASCore.prepare()
         guard a.columns == b.rows else {
             throw CustosError(.internal, "gemm: \(a.rows)×\(a.columns) times \(b.rows)×\(b.columns)")
         }
@@ -48,6 +50,7 @@ public enum BLASKernels {
 
     /// `weightedGram(_:weights:)` reusing `workspace` for the scaled copy of `a` (iterative solvers call it often).
     public static func weightedGram(_ a: DenseMatrix, weights d: [Double], workspace scaled: inout [Double]) throws -> DenseMatrix {
+        BLASCore.prepare()
         guard d.count == a.rows else {
             throw CustosError(.internal, "weightedGram: \(d.count) weights for \(a.rows) rows")
         }
