@@ -75,8 +75,11 @@ let package = Package(
         .target(name: "CVectorMath", linkerSettings: vectorMathLibraries),
         // Re-runs a DYNAMIC_ARCH OpenBLAS' kernel selection on CPUs newer than its build (which get SSE3 kernels).
         .target(name: "COpenBLASCore"),
+        // bfloat16 matrix products on Intel AMX tiles (run-time dispatch), for the encoder's bfloat16 precision.
+        .target(name: "CBFloat16"),
         .target(
-            name: "CustosML", dependencies: ["CustosCore", "CustosReport", "COpenBLAS", "COpenBLASCore", "CVectorMath"],
+            name: "CustosML",
+            dependencies: ["CustosCore", "CustosReport", "COpenBLAS", "COpenBLASCore", "CBFloat16", "CVectorMath"],
             swiftSettings: strict + numericKernels),
         .target(
             name: "CustosFairness",
@@ -171,7 +174,7 @@ let package = Package(
             name: "CustosBench",
             dependencies: [
                 "CustosCore", "CustosML", "CustosFairness", "CustosAudit", "CustosPrivacy", "CustosGuard",
-                "CustosExplain", "CustosOpenAI", "CustosServer",
+                "CustosExplain", "CustosOpenAI", "CustosServer", "CustosEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

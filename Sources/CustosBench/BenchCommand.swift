@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks against the Python peers (run `scripts/bench-setup` first; build with -c release).",
         subcommands: [
             FairnessAuditBench.self, EncoderBench.self, AuditBench.self, DPBench.self, DPSGDBench.self, MitigationBench.self,
-            GuardBench.self, PIIBench.self, ExplainBench.self, GatewayBench.self, BiasBench.self,
+            GuardBench.self, PIIBench.self, ExplainBench.self, GatewayBench.self, BiasBench.self, RedTeamBench.self,
         ])
 }
 

@@ -17,6 +17,9 @@ struct EncoderBench: ParsableCommand {
     @Option(help: "How Custos spreads a batch over the cores: batch (one text per core) or blas (OpenBLAS threads).")
     var parallelism = "batch"
 
+    @Option(help: "Precision of the encoder's linear layers: float32 or bfloat16 (AMX tiles where the CPU has them).")
+    var precision = "float32"
+
     @Option(help: "Custos home with the minilm asset.")
     var home: String?
 
@@ -45,7 +48,10 @@ struct EncoderBench: ParsableCommand {
         let customHome = CustosHome(path: home)
         let modelConfig = try customHome.require(asset: Embedder.assetName, file: "model/config.json")
         let modelDirectory = (modelConfig as NSString).deletingLastPathComponent
-        let embedder = try Embedder(directory: modelDirectory)
+        guard let precision = BertEncoder.Precision(rawValue: precision) else {
+            throw ValidationError("--precision must be float32 or bfloat16")
+        }
+        let embedder = try Embedder(directory: modelDirectory, precision: precision)
         guard let mode = Embedder.Parallelism(rawValue: parallelism) else {
             throw ValidationError("--parallelism must be batch or blas")
         }
@@ -82,7 +88,9 @@ struct EncoderBench: ParsableCommand {
                 custos_sentences_per_s: Double(count) / custos, peer_sentences_per_s: Double(count) / peer,
                 sentences: count, tokens_per_sentence: tokens, runs: bench.runs,
                 note: "in process, median of \(bench.runs); one pass = tokenize, encode, mean-pool, normalize all \(count) sentences; "
-                    + "custos: \(Parallel.threadCount) threads, parallelism \(mode.rawValue); ratio = peer_s / custos_s"
+                    + "custos: \(Parallel.threadCount) threads, parallelism \(mode.rawValue), precision \(precision.rawValue)"
+                    + "\(embedder.encoder.usesMatrixTiles ? " on AMX tiles" : ""), OpenBLAS kernels \(BLASCore.name); "
+                    + "ratio = peer_s / custos_s"
             ).print()
         }
     }

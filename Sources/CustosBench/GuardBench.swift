@@ -87,29 +87,34 @@ struct GuardBench: ParsableCommand {
 
     private func jailbreak() throws {
         let environment = ScannerEnvironment(home: CustosHome(path: home))
-        let embedder: Embedder
-        do {
-            embedder = try environment.embedder()
-        } catch {
-            FileHandle.standardError.write(Data("guard-jailbreak skipped: \(error)\n".utf8))
-            return
+        for precision in [ScannerEnvironment.defaultScannerPrecision, .float32] {
+            let embedder: Embedder
+            do {
+                embedder = try environment.embedder(precision: precision)
+            } catch {
+                FileHandle.standardError.write(Data("guard-jailbreak skipped: \(error)\n".utf8))
+                return
+            }
+            let scanner = try JailbreakScanner(embedder: embedder)
+            let prompts = EncoderBench.sentences(count: 512, words: 48, seed: 5)
+            let tokens = prompts.prefix(16).map { embedder.tokenizer.tokenize($0).ids.count }.reduce(0, +) / 16
+            _ = try scanner.scores(Array(prompts.prefix(32)))
+            var times: [Double] = []
+            for _ in 0..<max(1, bench.runs / 2) {
+                let start = DispatchTime.now()
+                _ = try scanner.scores(prompts)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+            }
+            let seconds = ProcessTimer.median(times)
+            let isDefault = precision == ScannerEnvironment.defaultScannerPrecision
+            try printJSONObjectLine([
+                "bench": isDefault ? "guard-jailbreak" : "guard-jailbreak-\(precision.rawValue)", "custos_s": seconds,
+                "prompts_per_s": Double(prompts.count) / seconds, "prompts": prompts.count, "tokens_per_prompt": tokens,
+                "threads": Parallel.threadCount, "precision": precision.rawValue, "amx_tiles": embedder.encoder.usesMatrixTiles,
+                "note": "normalization, MiniLM embedding (batched over the cores), cue features and the logistic head"
+                    + (isDefault ? " (the scanner's default precision)" : ""),
+            ])
         }
-        let scanner = try JailbreakScanner(embedder: embedder)
-        let prompts = EncoderBench.sentences(count: 512, words: 48, seed: 5)
-        let tokens = prompts.prefix(16).map { embedder.tokenizer.tokenize($0).ids.count }.reduce(0, +) / 16
-        _ = try scanner.scores(Array(prompts.prefix(32)))
-        var times: [Double] = []
-        for _ in 0..<max(1, bench.runs / 2) {
-            let start = DispatchTime.now()
-            _ = try scanner.scores(prompts)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
-        }
-        let seconds = ProcessTimer.median(times)
-        try printJSONObjectLine([
-            "bench": "guard-jailbreak", "custos_s": seconds, "prompts_per_s": Double(prompts.count) / seconds,
-            "prompts": prompts.count, "tokens_per_prompt": tokens, "threads": Parallel.threadCount,
-            "note": "normalization, MiniLM embedding (batched over the cores), cue features and the logistic head",
-        ])
     }
 
     private struct LabeledTextLine: Decodable { var text: String }

@@ -61,6 +61,17 @@ struct PolicyTests {
         }
     }
 
+    @Test("the MiniLM scanners' precision option accepts float32 and bfloat16 and names the line of anything else")
+    func precisionOption() throws {
+        for value in ["float32", "bfloat16"] {
+            _ = try PolicyLoader.parse("input:\n  - scanner: jailbreak\n    options:\n      precision: \(value)\n")
+        }
+        let yaml = "input:\n  - scanner: length\n  - scanner: topic\n    options:\n      denied: [weapons]\n      precision: float16\n"
+        let error = #expect(throws: CustosError.self) { try PolicyLoader.parse(yaml, file: "p.yaml") }
+        #expect(error?.message.contains("precision must be one of float32, bfloat16, not 'float16'") == true, "\(String(describing: error))")
+        #expect(error?.location?.line == 6)
+    }
+
     @Test("an invalid banned-words regular expression is reported with its line")
     func badRegex() throws {
         let yaml = "input:\n  - scanner: banned_words\n    options:\n      patterns: ['(unclosed']\n"

@@ -33,8 +33,39 @@ public struct RedTeamJudge: Sendable {
         return Double(terms.intersection(present).count) / Double(terms.count)
     }
 
+    /// The lowercased words of `text` with four or more letters, stop words left out. A word is a run of alphabetic
+    /// scalars (combining marks inside it kept), read scalar by scalar: ASCII letters without a property lookup.
     static func keyTerms(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init).filter { $0.count >= 4 && !stopWords.contains($0) }
+        var terms: [String] = []
+        var word = String.UnicodeScalarView()
+        var letters = 0
+        func finishWord() {
+            if letters >= 4 {
+                let term = String(word)
+                if !stopWords.contains(term) { terms.append(term) }
+            }
+            word = String.UnicodeScalarView()
+            letters = 0
+        }
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.isASCII {
+                if ("a"..."z").contains(scalar) {
+                    word.append(scalar)
+                    letters += 1
+                } else if !word.isEmpty {
+                    finishWord()
+                }
+            } else if scalar.properties.isAlphabetic {
+                word.append(scalar)
+                letters += 1
+            } else if !word.isEmpty, scalar.properties.generalCategory == .nonspacingMark {
+                word.append(scalar)
+            } else if !word.isEmpty {
+                finishWord()
+            }
+        }
+        finishWord()
+        return terms
     }
 
     static let stopWords: Set<String> = [

@@ -1,4 +1,5 @@
 import CustosCore
+import CustosML
 
 /// The factories of the built-in scanners and the options each accepts.
 enum BuiltInScanners {
@@ -8,8 +9,8 @@ enum BuiltInScanners {
         "secrets": [],
         "banned_words": ["words", "patterns"],
         "length": ["max_scalars"],
-        "topic": ["allowed", "denied", "min_similarity"],
-        "jailbreak": [],
+        "topic": ["allowed", "denied", "min_similarity", "precision"],
+        "jailbreak": ["precision"],
         "system_prompt_leak": ["system_prompt", "min_words"],
         "json_schema": ["schema"],
         "exfiltration": ["allowed_hosts"],
@@ -32,9 +33,11 @@ enum BuiltInScanners {
         "topic": { options, environment in
             try TopicScanner(allowed: options.strings("allowed"), denied: options.strings("denied"),
                              minSimilarity: options.number("min_similarity", in: -1...1) ?? TopicScanner.defaultMinSimilarity,
-                             embedder: environment.embedder())
+                             embedder: environment.embedder(precision: precision(options)))
         },
-        "jailbreak": { _, environment in try JailbreakScanner(embedder: environment.embedder()) },
+        "jailbreak": { options, environment in
+            try JailbreakScanner(embedder: environment.embedder(precision: precision(options)))
+        },
         "system_prompt_leak": { options, _ in
             try SystemPromptLeakScanner(systemPrompt: options.string("system_prompt") ?? "",
                                         minWords: options.positiveInt("min_words") ?? SystemPromptLeakScanner.defaultMinWords)
@@ -45,13 +48,28 @@ enum BuiltInScanners {
         "pii": { options, environment in try PIIScanner.make(options, environment) },
     ]
 
+    /// The MiniLM precision a model-backed scanner asks for: `precision: bfloat16` (the default: linear layers on
+    /// AMX tiles where the CPU has them) or `float32` (the reference numbers).
+    static func precision(_ options: ScannerOptions) throws -> BertEncoder.Precision {
+        guard let value = try options.string("precision") else { return ScannerEnvironment.defaultScannerPrecision }
+        guard let precision = BertEncoder.Precision(rawValue: value) else {
+            throw CustosError(
+                .invalidInput,
+                "precision must be one of \(BertEncoder.Precision.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value)'",
+                at: options.location("precision"))
+        }
+        return precision
+    }
+
     /// Checks a spec's options (names and types) without building model-backed scanners.
     static func validateOptions(_ spec: ScannerSpec) throws {
         if let keys = optionKeys[spec.scanner] { try spec.options.allowOnly(keys, scanner: spec.scanner) }
         switch spec.scanner {
         case "banned_words": _ = try BannedWordsScanner(words: spec.options.strings("words"), patterns: spec.options.strings("patterns"))
         case "length": _ = try spec.options.positiveInt("max_scalars")
+        case "jailbreak": _ = try precision(spec.options)
         case "topic":
+            _ = try precision(spec.options)
             _ = try spec.options.strings("allowed")
             _ = try spec.options.strings("denied")
             _ = try spec.options.number("min_similarity", in: -1...1)

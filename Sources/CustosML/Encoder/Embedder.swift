@@ -39,10 +39,14 @@ public final class Embedder: Sendable {
     /// The encoder.
     public let encoder: BertEncoder
 
-    /// Loads `vocab.txt`, `config.json` and `model.safetensors` from a model directory.
-    public init(directory: String, maxLength: Int = BertTokenizer.defaultMaxLength) throws {
+    /// Loads `vocab.txt`, `config.json` and `model.safetensors` from a model directory; `precision` is the
+    /// encoder's (`BertEncoder.Precision`).
+    public init(
+        directory: String, maxLength: Int = BertTokenizer.defaultMaxLength,
+        precision: BertEncoder.Precision = .float32
+    ) throws {
         tokenizer = try BertTokenizer(directory: directory, maxLength: maxLength)
-        encoder = try BertEncoder(directory: directory)
+        encoder = try BertEncoder(directory: directory, precision: precision)
         guard tokenizer.vocabulary.count == encoder.config.vocabSize else {
             throw CustosError(
                 .missingAsset,
@@ -52,11 +56,11 @@ public final class Embedder: Sendable {
     }
 
     /// Loads all-MiniLM-L6-v2 from `$CUSTOS_HOME/assets`; a missing asset names the setup command.
-    public convenience init(home: CustosHome = CustosHome()) throws {
+    public convenience init(home: CustosHome = CustosHome(), precision: BertEncoder.Precision = .float32) throws {
         let config = try home.require(asset: Self.assetName, file: "model/config.json")
         _ = try home.require(asset: Self.assetName, file: "model/model.safetensors")
         _ = try home.require(asset: Self.assetName, file: "model/vocab.txt")
-        try self.init(directory: (config as NSString).deletingLastPathComponent)
+        try self.init(directory: (config as NSString).deletingLastPathComponent, precision: precision)
     }
 
     /// Embedding dimension.
@@ -85,7 +89,8 @@ public final class Embedder: Sendable {
             Result {
                 var done: [(Int, Embedding)] = []
                 for pass in passes[worker] {
-                    let outputs = try encoder.forward(batch: pass.map { tokenized[$0].ids }, attention: attention)
+                    let outputs = try encoder.forward(
+                        batch: pass.map { tokenized[$0].ids }, attention: attention, lastHiddenState: false)
                     for (i, output) in zip(pass, outputs) {
                         done.append((i, Embedding(
                             tokenIDs: tokenized[i].ids, untruncatedTokenCount: tokenized[i].untruncatedCount,

@@ -84,7 +84,8 @@ public enum VectorKernels {
             var lanes = raw.loadUnaligned(as: SIMD8<Float>.self)
             i = 8
             while i + 8 <= count {
-                lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+                let next = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                lanes.replace(with: next, where: next .> lanes)
                 i += 8
             }
             best = lanes.max()

@@ -28,11 +28,17 @@ public enum JailbreakFeatures {
     /// Feature names in vector order.
     public static var names: [String] { cues.map(\.name) }
 
-    /// The feature vector of a normalized text.
+    /// Each cue's phrases as UTF-8 bytes; phrases of four characters or fewer must stand as whole words, so they
+    /// are searched for with a space on each side.
+    private static let encodedCues: [[[UInt8]]] = cues.map { cue in
+        cue.phrases.map { Array(($0.count <= 4 ? " \($0) " : $0).utf8) }
+    }
+
+    /// The feature vector of a normalized text (a byte search over its UTF-8, padded with a space on each side).
     public static func vector(_ normalizedText: String) -> [Double] {
-        let padded = " " + normalizedText + " "
-        return cues.map { cue in
-            cue.phrases.contains { phrase in padded.contains(phrase.count <= 4 ? " \(phrase) " : phrase) } ? 1 : 0
-        }
+        var padded: [UInt8] = [0x20]
+        padded.append(contentsOf: normalizedText.utf8)
+        padded.append(0x20)
+        return encodedCues.map { phrases in phrases.contains { ByteSearch.contains(padded[...], $0) } ? 1 : 0 }
     }
 }

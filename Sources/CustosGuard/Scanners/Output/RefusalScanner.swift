@@ -25,19 +25,20 @@ public struct RefusalScanner: Scanner {
     /// Creates the scanner.
     public init() {}
 
-    /// Finds refusal phrases in the normalized answer.
+    private static let encodedPhrases: [[UInt8]] = phrases.map { Array($0.utf8) }
+
+    /// Finds refusal phrases in the normalized answer (curly apostrophes read as straight ones).
     public func scan(_ input: ScanInput) throws -> ScanResult {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: input.normalized.scalars.map { $0 == "\u{2019}" ? "'" : $0 })
-        let text = String(view)
+        let bytes = Array(String(view).utf8)
+        var offsets: ScalarOffsets?
         var findings: [Finding] = []
-        for phrase in Self.phrases {
-            var searchStart = text.startIndex
-            while let range = text.range(of: phrase, range: searchStart..<text.endIndex) {
-                let start = text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound)
-                let end = text.unicodeScalars.distance(from: text.startIndex, to: range.upperBound)
-                findings.append(input.normalized.mapToOriginal(Finding(start: start, end: end, type: "refusal")))
-                searchStart = range.upperBound
+        for phrase in Self.encodedPhrases {
+            for range in ByteSearch.ranges(bytes[...], phrase) {
+                let map = offsets ?? ScalarOffsets(bytes)
+                offsets = map
+                findings.append(input.normalized.mapToOriginal(map.finding(range, type: "refusal")))
             }
         }
         return ScanResult(score: findings.isEmpty ? 0 : 1, findings: findings.sorted { $0.start < $1.start })
