@@ -25,7 +25,7 @@ struct JailbreakTests {
         #expect((head.crossValidation["harmful_fpr"] ?? 1) <= 0.05)
         #expect(head.model.coefficients.count == 384 + JailbreakFeatures.names.count)
         // The per-text hashes that keep evaluations off the training data cover both files.
-        #expect(try JailbreakHead.trainingTextHashes().count == 937)
+        #expect(try JailbreakHead.trainingTextHashes().count == 1049)
     }
 
     @Test("perturbed jailbreaks are still detected (≤ 5 pp drop), plain harmful requests are not flagged")

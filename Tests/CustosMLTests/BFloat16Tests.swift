@@ -22,37 +22,42 @@ struct BFloat16Tests {
     func products() throws {
         var generator = SeededGenerator(seed: 11)
         // Rows not a multiple of 16 exercise the partial last tile; (70, 384, 1152) is a MiniLM Q/K/V product.
-        for (m, k, n) in [(37, 64, 96), (16, 32, 32), (5, 96, 64), (70, 384, 1152), (3, 40, 24)] {
-            let x = (0..<(m * k)).map { _ in Float.random(in: -2...2, using: &generator) }
-            let w = (0..<(n * k)).map { _ in Float.random(in: -0.5...0.5, using: &generator) }
-            let start = (0..<(m * n)).map { Float($0 % 7) - 3 }
-            let weight = BFloat16Weight(w, outputs: n, inputs: k)
-            if BFloat16Weight.tilesAvailable { #expect(weight.usesTiles == (n % 32 == 0 && k % 32 == 0)) }
-            let guardCount = 64
-            var c = start + [Float](repeating: 12345, count: guardCount)
-            let scratch = BFloat16Scratch(rows: m, inputs: k, outputs: n, tiles: weight.usesTiles, rounded: !weight.usesTiles)
-            x.withUnsafeBufferPointer { xp in
-                c.withUnsafeMutableBufferPointer { cp in
-                    weight.accumulate(xp.baseAddress!, rows: m, into: cp.baseAddress!, scratch: scratch)
-                }
-            }
-            let xr = BFloat16Weight.rounded(x), wr = BFloat16Weight.rounded(w)
-            var worst = 0.0, worstUnrounded = 0.0
-            for i in 0..<m {
-                for j in 0..<n {
-                    var sum = Double(start[i * n + j]), unrounded = sum
-                    for t in 0..<k {
-                        sum += Double(xr[i * k + t]) * Double(wr[j * k + t])
-                        unrounded += Double(x[i * k + t]) * Double(w[j * k + t])
+        // Both paths: the AMX tiles (where the CPU has them) and sgemm over rounded inputs.
+        for tiles in [true, false] {
+            for (m, k, n) in [(37, 64, 96), (16, 32, 32), (5, 96, 64), (70, 384, 1152), (3, 40, 24)] {
+                let x = (0..<(m * k)).map { _ in Float.random(in: -2...2, using: &generator) }
+                let w = (0..<(n * k)).map { _ in Float.random(in: -0.5...0.5, using: &generator) }
+                let start = (0..<(m * n)).map { Float($0 % 7) - 3 }
+                let weight = BFloat16Weight(w, outputs: n, inputs: k, tiles: tiles)
+                #expect(weight.usesTiles == (tiles && BFloat16Weight.tilesAvailable && n % 32 == 0 && k % 32 == 0))
+                let guardCount = 64
+                var c = start + [Float](repeating: 12345, count: guardCount)
+                let scratch = BFloat16Scratch(rows: m, inputs: k, outputs: n, tiles: weight.usesTiles, rounded: !weight.usesTiles)
+                x.withUnsafeBufferPointer { xp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        weight.accumulate(xp.baseAddress!, rows: m, into: cp.baseAddress!, scratch: scratch)
                     }
-                    worst = max(worst, abs(Double(c[i * n + j]) - sum) / (1 + abs(sum)))
-                    worstUnrounded = max(worstUnrounded, abs(Double(c[i * n + j]) - unrounded) / (1 + abs(unrounded)))
                 }
+                let xr = BFloat16Weight.rounded(x), wr = BFloat16Weight.rounded(w)
+                var worst = 0.0, worstUnrounded = 0.0
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum = Double(start[i * n + j]), unrounded = sum, magnitude = 1 + abs(sum)
+                        for t in 0..<k {
+                            sum += Double(xr[i * k + t]) * Double(wr[j * k + t])
+                            magnitude += abs(Double(xr[i * k + t]) * Double(wr[j * k + t]))
+                            unrounded += Double(x[i * k + t]) * Double(w[j * k + t])
+                        }
+                        // Float32 summation error, relative to the sum of the terms' magnitudes.
+                        worst = max(worst, abs(Double(c[i * n + j]) - sum) / magnitude)
+                        worstUnrounded = max(worstUnrounded, abs(Double(c[i * n + j]) - unrounded) / (1 + abs(unrounded)))
+                    }
+                }
+                #expect(worst < 1e-6, "\(m)×\(k)·\(k)×\(n), tiles \(weight.usesTiles): \(worst)")
+                // The rounding is really there: float32 inputs give visibly different sums.
+                #expect(worstUnrounded > 1e-4, "\(m)×\(k)·\(k)×\(n)")
+                #expect(c[(m * n)...].allSatisfy { $0 == 12345 }, "\(m)×\(k)·\(k)×\(n) wrote past its output")
             }
-            #expect(worst < 2e-6, "\(m)×\(k)·\(k)×\(n): \(worst)")
-            // The rounding is really there: float32 inputs give visibly different sums.
-            #expect(worstUnrounded > 1e-4, "\(m)×\(k)·\(k)×\(n)")
-            #expect(c[(m * n)...].allSatisfy { $0 == 12345 }, "\(m)×\(k)·\(k)×\(n) wrote past its output")
         }
     }
 

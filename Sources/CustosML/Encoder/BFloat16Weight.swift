@@ -21,12 +21,13 @@ struct BFloat16Weight: Sendable {
     /// Whether this process can use the AMX tiles (asked of the CPU and Linux once).
     static let tilesAvailable: Bool = custos_bf16_amx_available() != 0
 
-    /// Prepares `weight` (`outputs × inputs`, row-major).
-    init(_ weight: [Float], outputs: Int, inputs: Int) {
+    /// Prepares `weight` (`outputs × inputs`, row-major); `tiles: false` keeps it off the AMX tiles (tests use it to
+    /// run the `sgemm` path on a machine with AMX).
+    init(_ weight: [Float], outputs: Int, inputs: Int, tiles: Bool = tilesAvailable) {
         precondition(weight.count == outputs * inputs, "weight shape")
         self.outputs = outputs
         self.inputs = inputs
-        if Self.tilesAvailable && outputs % 32 == 0 && inputs % 32 == 0 {
+        if tiles && Self.tilesAvailable && outputs % 32 == 0 && inputs % 32 == 0 {
             var packed = [UInt16](repeating: 0, count: outputs * inputs)
             let done = weight.withUnsafeBufferPointer { w in
                 packed.withUnsafeMutableBufferPointer { p in

@@ -103,9 +103,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
 
     /// The policy the gateway applies when none is configured: block jailbreaks and secrets, pseudonymize PII,
     /// flag offensive text; on the answer, redact secrets, flag offensive text and block exfiltration. The
-    /// jailbreak threshold is 0.5 rather than the head's F1-optimal 0.27: one- and two-word greetings ("hi there")
-    /// score 0.2–0.3 and a gateway must not block them, while the dev set's jailbreaks all score above 0.5
-    /// (docs/gateway.md).
+    /// jailbreak scanner uses its head's threshold (0.30); the head is trained with greetings and one-word messages,
+    /// which score below 0.06 (docs/guard.md).
     public static let defaultPolicyYAML = """
         name: gateway-default
         fail_mode: closed
@@ -123,7 +122,6 @@ public struct GatewayConfiguration: Sendable, Equatable {
             threshold: 0.8
           - scanner: jailbreak
             action: block
-            threshold: 0.5
         output:
           - scanner: secrets
             action: redact
