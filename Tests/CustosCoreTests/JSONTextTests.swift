@@ -17,6 +17,18 @@ struct JSONTextTests {
             == #"{"a":"x/y\n","b":100}"#)
     }
 
+    @Test("the writer: integers digit by digit, keys in UTF-8 byte order, control characters escaped")
+    func writer() throws {
+        func text(_ value: JSONValue) throws -> String { String(decoding: try value.jsonBytes(), as: UTF8.self) }
+        #expect(try text(.array([.number(0), .number(-7), .number(9_007_199_254_740_991), .number(-9_007_199_254_740_991),
+                                  .number(1e300), .number(-0.5)])) == "[0,-7,9007199254740991,-9007199254740991,1e+300,-0.5]")
+        // "Z" (0x5A) < "a" < "ab" < "é" (0xC3 0xA9) < "😀" (0xF0 …): byte order, a prefix first.
+        #expect(try text(.object(["é": .null, "ab": .bool(true), "a": .bool(false), "Z": .number(1), "😀": .string("")]))
+            == #"{"Z":1,"a":false,"ab":true,"é":null,"😀":""}"#)
+        #expect(try text(.string("q\"b\\ \u{01}\u{1F}\u{7F} \t\n\r\u{08}\u{0C} é/"))
+            == #""q\"b\\ \u0001\u001f\#u{7F} \t\n\r\b\f é/""#)
+    }
+
     @Test("malformed text is refused with its byte offset")
     func errors() {
         func offset(_ text: String) -> Int? {
