@@ -70,7 +70,8 @@ public struct LocationRecognizer: Recognizer {
             }
         }
         // UK secondary first: `Flat 12`/`Studio 77` then a line break or comma, then words and a street suffix.
-        if Self.secondaryWords.contains(w.text), let (numberEnd, _) = number(v, after: w.range.upperBound) {
+        // (Every secondary word is capitalized: the flag spares most words the set lookup.)
+        if w.isCapitalized, Self.secondaryWords.contains(w.text), let (numberEnd, _) = number(v, after: w.range.upperBound) {
             var p = numberEnd
             if p < v.count && Scalars.isUpper(v[p]) && p + 1 < v.count && !Scalars.isLetter(v[p + 1]) { p += 1 }
             if p < v.count && (v[p] == 10 || v[p] == 44) {
@@ -85,8 +86,9 @@ public struct LocationRecognizer: Recognizer {
             }
         }
         // France: number, comma, a street prefix word (lower case), then capitalized words.
-        if gazetteer.streetPrefixes.contains(w.text),
-           let numberStart = numberBefore(v, w.range.lowerBound, separators: [44, 32]) {
+        // (The building number is looked for first: a scan of a few scalars, where the prefix test hashes the word.)
+        if let numberStart = numberBefore(v, w.range.lowerBound, separators: [44, 32]),
+           gazetteer.streetPrefixes.contains(w.text) {
             var j = k + 1
             var last = k
             while j < words.count && j < k + 6 && NameWords.adjacent(words[j - 1], words[j], v)

@@ -22,9 +22,7 @@ public struct URLRecognizer: Recognizer {
                 i += 1
                 continue
             }
-            guard let scheme = Self.schemes.first(where: { s in
-                i + s.count <= v.count && zip(s, v[i..<(i + s.count)]).allSatisfy { $0 == Scalars.lowerASCII($1) }
-            }) else {
+            guard let scheme = Self.schemes.first(where: { Self.startsWith($0, v, at: i) }) else {
                 i += 1
                 continue
             }
@@ -46,6 +44,14 @@ public struct URLRecognizer: Recognizer {
             spans.append(EntitySpan(start: i, end: end, type: .url, score: score, recognizer: name))
             i = end
         }
+    }
+
+    /// Whether `v[at...]` starts with the lower-case ASCII `prefix`, ignoring ASCII case.
+    @inline(__always)
+    static func startsWith(_ prefix: [UInt32], _ v: [UInt32], at start: Int) -> Bool {
+        guard start + prefix.count <= v.count else { return false }
+        for k in 0..<prefix.count where Scalars.lowerASCII(v[start + k]) != prefix[k] { return false }
+        return true
     }
 
     static func hostEnd(_ v: [UInt32], from: Int) -> Int? {
