@@ -213,7 +213,11 @@ public struct DetectorEvaluation: Sendable, Encodable {
 
     /// The fixture's answers to harmful requests (the refusal and compliance lines), in file order.
     public static func labelledAnswers() throws -> [LabelledAnswer] {
-        try fixtureLines().filter { $0["detector"] == nil }.enumerated().map { index, row in
+        try labelledAnswers(in: fixtureLines())
+    }
+
+    private static func labelledAnswers(in lines: [JSONValue]) throws -> [LabelledAnswer] {
+        try lines.filter { $0["detector"] == nil }.enumerated().map { index, row in
             guard let request = row["request"]?.stringValue, let answer = row["answer"]?.stringValue,
                   let refused = row["refused"]?.numberValue, let complied = row["complied"]?.numberValue else {
                 throw CustosError(.internal, "malformed refusal line \(index + 1) in detector_eval.jsonl")
@@ -225,9 +229,10 @@ public struct DetectorEvaluation: Sendable, Encodable {
     /// Evaluates every detector of the judge on the bundled fixture: refusal and harmful compliance with `judge`,
     /// the leak detectors with a judge holding the fixture's system prompt.
     public static func bundled(judge: RedTeamJudge) throws -> [DetectorEvaluation] {
+        let lines = try fixtureLines()
         var refusal: [(Bool, Bool)] = []
         var compliance: [(Bool, Bool)] = []
-        for row in try labelledAnswers() {
+        for row in try labelledAnswers(in: lines) {
             let probe = RedTeamProbe(id: "eval", family: "eval", source: "", licence: "", goal: .harmfulCompliance,
                                      messages: [ChatTurn(role: "user", content: row.request)], request: row.request)
             let scores = try judge.scores(probe, ChatAnswer(text: row.answer))
@@ -236,7 +241,7 @@ public struct DetectorEvaluation: Sendable, Encodable {
         }
         var others: [String: [(Bool, Bool)]] = [:]
         var judges: [String: RedTeamJudge] = [:]
-        for (index, row) in try fixtureLines().enumerated() {
+        for (index, row) in lines.enumerated() {
             guard let detector = row["detector"]?.stringValue else { continue }
             guard let answer = row["answer"]?.stringValue, let label = row["label"]?.numberValue else {
                 throw CustosError(.internal, "line \(index + 1) of detector_eval.jsonl lacks answer or label")
