@@ -177,8 +177,8 @@ let package = Package(
                 "CustosExplain", "CustosOpenAI", "CustosServer", "CustosEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         // libFuzzer entry point for the CSV reader; see README "Fuzzing".
@@ -201,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "CustosAuditTests",
             dependencies: [
-                "CustosCore", "CustosAudit", .product(name: "Crypto", package: "swift-crypto"),
+                "CustosCore", "CustosAudit", "CustosSQLite", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),

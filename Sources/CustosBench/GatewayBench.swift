@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import CustosCore
 import CustosServer
 import Foundation
@@ -7,11 +6,18 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// `custos-bench gateway`: what the gateway adds. A load generator on loopback (AsyncHTTPClient, 64 keep-alive
+/// `custos-bench gateway`: what the gateway adds. A load generator on loopback (`LoopbackLoad`, 64 keep-alive
 /// connections) calls the demo upstream directly, then the same upstream through `custos serve` (default policy
 /// without the embedding scanner, durable SQLite audit with group commit), for the same time each; then
 /// `/v1/moderations` as fast as it answers. Everything runs in this process on the same cores, so the load
 /// generator competes with the gateway: the figures are upper bounds on what the gateway adds.
+///
+/// Two ways of loading, both reported:
+/// - **closed loop** (`--connections` workers sending back to back): the saturation throughput. Its latencies are
+///   mostly queueing: by Little's law, 64 requests in flight at R requests/s wait 64/R seconds each.
+/// - **fixed rate** (`--rate` requests/s in all, spread evenly over the same connections, as wrk2 does): the
+///   latency a request sees below saturation. Each latency counts from the time the request was *scheduled*, so a
+///   stall delays every request behind it and shows in the figures (no coordinated omission).
 struct GatewayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gateway")
 
@@ -21,6 +27,8 @@ struct GatewayBench: AsyncParsableCommand {
     var seconds = 10.0
     @Option(help: "Seconds of warm-up before each phase.")
     var warmup = 2.0
+    @Option(help: "Requests/s of the fixed-rate chat phases, over all connections (0 skips them).")
+    var rate = 1000.0
 
     func run() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("custos-bench-gateway-\(UUID().uuidString)")
@@ -29,7 +37,7 @@ struct GatewayBench: AsyncParsableCommand {
         try FileManager.default.createSymbolicLink(at: home.appendingPathComponent("assets"), withDestinationURL: CustosHome().assets)
         let policy = home.appendingPathComponent("policy.yaml")
         // The default gateway policy without its embedding scanner (jailbreak), as the issue's target states.
-        let yaml = GatewayConfiguration.defaultPolicyYAML.replacingOccurrences(of: "  - scanner: jailbreak\n    action: block\n    threshold: 0.5\n", with: "")
+        let yaml = Self.removingScanner("jailbreak", from: GatewayConfiguration.defaultPolicyYAML)
         guard yaml != GatewayConfiguration.defaultPolicyYAML else {
             throw CustosError(.internal, "could not remove the jailbreak scanner from the default policy")
         }
@@ -57,34 +65,60 @@ struct GatewayBench: AsyncParsableCommand {
         var gatewayPort = 0
         for await p in gwStream { gatewayPort = p; break }
 
-        var clientConfig = HTTPClient.Configuration()
-        clientConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfig)
         let chat = Array(#"{"model":"echo-1","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"What is the boiling point of water at sea level, in Celsius?"}]}"#.utf8)
+        let direct = LoopbackLoad(port: upstreamPort, path: "/v1/chat/completions", body: chat, bearer: nil)
+        let gatewayChat = LoopbackLoad(port: gatewayPort, path: "/v1/chat/completions", body: chat, bearer: key)
+        let moderations = LoopbackLoad(port: gatewayPort, path: "/v1/moderations",
+                                       body: Array(#"{"input":"What is the boiling point of water at sea level, in Celsius?"}"#.utf8), bearer: key)
 
-        let direct = try await load(client, url: "http://127.0.0.1:\(upstreamPort)/v1/chat/completions", body: chat, key: nil)
-        let guarded = try await load(client, url: "http://127.0.0.1:\(gatewayPort)/v1/chat/completions", body: chat, key: key)
-        let moderation = try await load(client, url: "http://127.0.0.1:\(gatewayPort)/v1/moderations",
-                                        body: Array(#"{"input":"What is the boiling point of water at sea level, in Celsius?"}"#.utf8), key: key)
-        try await client.shutdown()
+        let directPhase = try await load(direct)
+        let guarded = try await load(gatewayChat)
+        let paced: (direct: Phase, guarded: Phase)? = rate > 0
+            ? (try await load(direct, rate: rate), try await load(gatewayChat, rate: rate))
+            : nil
+        let moderation = try await load(moderations)
         await control.shutdown()
         _ = try? await gatewayTask.value
         upstreamTask.cancel()
 
-        let line: [String: Any] = [
+        var line: [String: Any] = [
             "bench": "gateway", "connections": connections, "seconds_per_phase": seconds,
-            "direct_p50_ms": direct.percentile(0.5) * 1e3, "direct_p99_ms": direct.percentile(0.99) * 1e3,
+            "direct_p50_ms": directPhase.percentile(0.5) * 1e3, "direct_p99_ms": directPhase.percentile(0.99) * 1e3,
             "gateway_p50_ms": guarded.percentile(0.5) * 1e3, "gateway_p99_ms": guarded.percentile(0.99) * 1e3,
-            "added_p50_ms": (guarded.percentile(0.5) - direct.percentile(0.5)) * 1e3,
-            "added_p99_ms": (guarded.percentile(0.99) - direct.percentile(0.99)) * 1e3,
-            "direct_rps": direct.rate, "gateway_rps": guarded.rate, "chat_errors": guarded.errors + direct.errors,
+            "added_p50_ms": (guarded.percentile(0.5) - directPhase.percentile(0.5)) * 1e3,
+            "added_p99_ms": (guarded.percentile(0.99) - directPhase.percentile(0.99)) * 1e3,
+            "direct_rps": directPhase.rate, "gateway_rps": guarded.rate, "chat_errors": guarded.errors + directPhase.errors,
             "moderations_rps": moderation.rate, "moderation_p50_ms": moderation.percentile(0.5) * 1e3,
             "moderation_errors": moderation.errors,
-            "custos_s": guarded.percentile(0.5), "peer": "the same upstream called directly", "peer_s": direct.percentile(0.5),
-            "ratio": direct.percentile(0.5) / max(guarded.percentile(0.5), 1e-9),
-            "note": "targets: added p50 ≤ 1 ms, added p99 ≤ 5 ms at 64 connections; /v1/moderations ≥ 5000 requests/s on both cores. Load generator, upstream and gateway share this machine's cores; every gateway request is appended durably to the audit log (group commit).",
+            "custos_s": guarded.percentile(0.5), "peer": "the same upstream called directly", "peer_s": directPhase.percentile(0.5),
+            "ratio": directPhase.percentile(0.5) / max(guarded.percentile(0.5), 1e-9),
+            "note": "targets: added p50 ≤ 1 ms, added p99 ≤ 5 ms at 64 connections; /v1/moderations ≥ 5000 requests/s on both cores. Load generator, upstream and gateway share this machine's cores; every gateway request is appended durably to the audit log (group commit). Closed loop: saturation; fixed_*: the same connections at --rate requests/s, latency from each request's scheduled time.",
         ]
+        if let paced {
+            line["fixed_rate"] = rate
+            line["fixed_direct_p50_ms"] = paced.direct.percentile(0.5) * 1e3
+            line["fixed_direct_p99_ms"] = paced.direct.percentile(0.99) * 1e3
+            line["fixed_gateway_p50_ms"] = paced.guarded.percentile(0.5) * 1e3
+            line["fixed_gateway_p99_ms"] = paced.guarded.percentile(0.99) * 1e3
+            line["fixed_added_p50_ms"] = (paced.guarded.percentile(0.5) - paced.direct.percentile(0.5)) * 1e3
+            line["fixed_added_p99_ms"] = (paced.guarded.percentile(0.99) - paced.direct.percentile(0.99)) * 1e3
+            line["fixed_direct_rps"] = paced.direct.rate
+            line["fixed_gateway_rps"] = paced.guarded.rate
+            line["fixed_errors"] = paced.direct.errors + paced.guarded.errors
+        }
         try printJSONObjectLine(line)
+    }
+
+    /// `yaml` without the list items (`  - scanner: NAME` and the lines indented under it) naming `scanner`.
+    static func removingScanner(_ scanner: String, from yaml: String) -> String {
+        var kept: [Substring] = []
+        var skipping = false
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  - ") { skipping = line == "  - scanner: \(scanner)" }
+            else if !line.hasPrefix("    ") { skipping = false }
+            if !skipping { kept.append(line) }
+        }
+        return kept.joined(separator: "\n")
     }
 
     struct Phase {
@@ -99,55 +133,11 @@ struct GatewayBench: AsyncParsableCommand {
         }
     }
 
-    /// `connections` workers each sending requests back to back: a warm-up, then `seconds` measured.
-    func load(_ client: HTTPClient, url: String, body: [UInt8], key: String?) async throws -> Phase {
-        _ = try await run(client, url: url, body: body, key: key, for: warmup)
-        return try await run(client, url: url, body: body, key: key, for: seconds)
-    }
-
-    func run(_ client: HTTPClient, url: String, body: [UInt8], key: String?, for duration: Double) async throws -> Phase {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let end = start + .milliseconds(Int64(duration * 1000))
-        let workers = connections
-        let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
-            for _ in 0..<workers {
-                group.addTask {
-                    var latencies: [Double] = []
-                    var errors = 0
-                    while clock.now < end {
-                        var request = HTTPClientRequest(url: url)
-                        request.method = .POST
-                        request.headers.add(name: "content-type", value: "application/json")
-                        if let key { request.headers.add(name: "authorization", value: "Bearer \(key)") }
-                        request.body = .bytes(ByteBuffer(bytes: body))
-                        let t0 = clock.now
-                        do {
-                            let response = try await client.execute(request, timeout: .seconds(30))
-                            _ = try await response.body.collect(upTo: 1 << 20)
-                            if response.status.code == 200 {
-                                let d = clock.now - t0
-                                latencies.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-                            } else {
-                                errors += 1
-                            }
-                        } catch {
-                            errors += 1
-                        }
-                    }
-                    return (latencies, errors)
-                }
-            }
-            var all: [Double] = []
-            var errors = 0
-            for try await (l, e) in group {
-                all += l
-                errors += e
-            }
-            return (all, errors)
-        }
-        let elapsed = clock.now - start
-        return Phase(latencies: results.0, errors: results.1,
-                     seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    /// `connections` connections sending back to back (`rate` nil) or `rate` requests/s in all: a warm-up, then
+    /// `seconds` measured.
+    func load(_ target: LoopbackLoad, rate: Double? = nil) async throws -> Phase {
+        _ = try await target.run(connections: connections, seconds: warmup, rate: rate)
+        let (tally, elapsed) = try await target.run(connections: connections, seconds: seconds, rate: rate)
+        return Phase(latencies: tally.latencies, errors: tally.errors, seconds: elapsed)
     }
 }

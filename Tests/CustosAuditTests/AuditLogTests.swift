@@ -75,6 +75,7 @@ struct AuditLogTests {
             let tree = try await f.log.tree()
             let checkpoints = try await f.log.store.checkpoints()
             #expect(checkpoints.map(\.size) == [5, 8])
+            #expect(try await f.log.store.latestCheckpointSize() == 8)
             let old = try f.keys.verifier.verify(checkpoints[0].note)
             let new = try f.keys.verifier.verify(checkpoints[1].note)
             let entry = try await f.log.store.entry(at: 3)

@@ -45,7 +45,7 @@ public struct AuditLog: Sendable {
     /// need no tree state, so they run before the store's transaction, and large batches are split over the
     /// processor's cores (`custos-bench audit`, docs/audit.md).
     static func encode(_ records: [JSONValue]) async throws -> HashedLeaves {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = Parallel.threadCount
         guard cores > 1, records.count >= 2 * recordsPerEncodingTask else {
             return HashedLeaves(try records.map(CanonicalJSON.encode))
         }
@@ -135,7 +135,7 @@ public struct AuditLog: Sendable {
     @discardableResult
     public func checkpointIfDue(signer: NoteSigner, every: Int, time: Date = Date()) async throws -> String? {
         let size = try await store.frontier().size
-        let last = try await store.checkpoints().last?.size ?? 0
+        let last = try await store.latestCheckpointSize() ?? 0
         guard every > 0, size - last >= every else { return nil }
         return try await checkpoint(signer: signer, time: time)
     }

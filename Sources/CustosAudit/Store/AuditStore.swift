@@ -71,6 +71,9 @@ public protocol AuditStore: Sendable {
     func saveCheckpoint(size: Int, note: String) async throws
     /// Every saved checkpoint, by size.
     func checkpoints() async throws -> [StoredCheckpoint]
+    /// The largest tree size with a saved checkpoint (nil: none yet). One indexed lookup, however many there are:
+    /// the gateway asks after every group commit whether a checkpoint is due.
+    func latestCheckpointSize() async throws -> Int?
     /// The subject's current data key; when it has none, stores `make()`'s key and returns it. Concurrent
     /// callers for one subject all get the same key.
     func subjectKey(for subject: String, make: @Sendable () throws -> WrappedKey) async throws -> WrappedKey

@@ -255,6 +255,16 @@ public final class PostgresAuditStore: AuditStore {
         }
     }
 
+    /// The largest checkpointed size.
+    public func latestCheckpointSize() async throws -> Int? {
+        try await run {
+            for try await size in try await client.query("SELECT MAX(size) FROM custos_audit.checkpoint").decode(Int?.self) {
+                return size
+            }
+            return nil
+        }
+    }
+
     /// The subject's data key; a missing one is inserted with `ON CONFLICT DO NOTHING` and read back, so
     /// concurrent callers (any process) all get the key that won.
     public func subjectKey(for subject: String, make: @Sendable () throws -> WrappedKey) async throws -> WrappedKey {

@@ -9,10 +9,13 @@ import GRDBSQLite
 /// (IMMEDIATE transactions) and each reads the tree state inside its transaction, so they form one
 /// history. Concurrent appends through one store value are group-committed (`GroupCommit`): those that
 /// arrive while a transaction is being written share the next one. `secure_delete` is on, so a forgotten
-/// subject key is overwritten on disk, not only unlinked.
+/// subject key is overwritten on disk, not only unlinked. WAL checkpoints run on a background connection
+/// (`WALCheckpointer`), so no append waits for one.
 public struct SQLiteAuditStore: AuditStore {
     private let queue: DatabaseQueue
     private let group: GroupCommit
+    /// WAL checkpoints off the append path (see `WALCheckpointer`).
+    private let checkpointer: WALCheckpointer
     /// The database file.
     public let path: String
 
@@ -20,9 +23,13 @@ public struct SQLiteAuditStore: AuditStore {
     public init(path: String) throws {
         self.path = path
         let queue = try SQLiteDatabase.open(path: path, what: "the audit store", migrator: Self.migrator) { configuration in
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA secure_delete = ON")
+                try db.execute(sql: WALCheckpointer.writerPragma)
+            }
         }
         self.queue = queue
+        checkpointer = try WALCheckpointer(path: path, what: "the audit store")
         group = GroupCommit { appends in
             try await SQLiteDatabase.run("audit store", path: path) { try await Self.write(appends, to: queue) }
         }
@@ -204,6 +211,13 @@ public struct SQLiteAuditStore: AuditStore {
                     StoredCheckpoint(size: row["size"], note: row["note"])
                 }
             }
+        }
+    }
+
+    /// The largest checkpointed size.
+    public func latestCheckpointSize() async throws -> Int? {
+        try await run {
+            try await queue.read { db in try Int.fetchOne(db, sql: "SELECT MAX(size) FROM checkpoint") }
         }
     }
 

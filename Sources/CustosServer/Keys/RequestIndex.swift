@@ -29,6 +29,8 @@ public final class RequestIndex: Sendable {
 
     private let queue: DatabaseQueue
     private let path: String
+    /// WAL checkpoints off the write path: the index is written while requests wait for their answer.
+    private let checkpointer: WALCheckpointer
 
     /// Opens (creating) the index in the gateway database.
     public init(path: String) throws {
@@ -46,8 +48,12 @@ public final class RequestIndex: Sendable {
             try db.create(index: "request_index_time", on: "request_index", columns: ["time"])
         }
         queue = try SQLiteDatabase.open(path: path, what: "the gateway request index", migrator: migrator) { config in
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: WALCheckpointer.writerPragma)
+            }
         }
+        checkpointer = try WALCheckpointer(path: path, what: "the gateway request index")
     }
 
     /// Adds entries.
