@@ -28,7 +28,7 @@ struct GatewayBench: AsyncParsableCommand {
     @Option(help: "Seconds of warm-up before each phase.")
     var warmup = 2.0
     @Option(help: "Requests/s of the fixed-rate chat phases, over all connections (0 skips them).")
-    var rate = 1000.0
+    var rate = 500.0
 
     func run() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("custos-bench-gateway-\(UUID().uuidString)")

@@ -211,11 +211,10 @@ public final class Gateway: Sendable {
     }
 
     func authenticate(_ request: Request, role: KeyRole) throws -> APIKey {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let header = request.headers[.authorization], let secret = Self.bearerSecret(header) else {
             throw GatewayError(.unauthorized, "missing API key: send 'Authorization: Bearer <key>' (create one with `custos keys create`)",
                                type: "invalid_request_error", code: "invalid_api_key")
         }
-        let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard let key = keys.lookup(secret: secret) else {
             throw GatewayError(.unauthorized, "invalid API key", type: "invalid_request_error", code: "invalid_api_key")
         }
@@ -223,6 +222,18 @@ public final class Gateway: Sendable {
             throw GatewayError(.forbidden, "key '\(key.name)' is not an admin key", type: "permission_error", code: "forbidden")
         }
         return key
+    }
+
+    /// The secret of an `Authorization: Bearer <secret>` value (scheme in any case, spaces and tabs around the
+    /// secret dropped), or nil for another scheme. Works on the UTF-8 bytes: it runs on every request.
+    static func bearerSecret(_ header: String) -> String? {
+        let bytes = header.utf8
+        let scheme = "bearer ".utf8
+        guard bytes.count >= scheme.count, zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        var body = bytes.dropFirst(scheme.count)
+        while let first = body.first, first == 32 || first == 9 { body = body.dropFirst() }
+        while let last = body.last, last == 32 || last == 9 { body = body.dropLast() }
+        return String(Substring(body))
     }
 
     func readBody(_ request: Request) async throws -> [UInt8] {

@@ -37,7 +37,7 @@ struct GatewayFaultTests {
         #expect(reply.json["error"]?["code"]?.stringValue == "request_too_large")
     }
 
-    @Test("no key or a wrong key is a 401 in the OpenAI error format")
+    @Test("no key, a wrong key or another scheme is a 401 in the OpenAI error format; the Bearer scheme in any case works")
     func unauthorized() async throws {
         let h = try await GatewayHarness.shared.value
         let none = try await h.send("/v1/chat/completions", body: GatewayHarness.chat("hi"))
@@ -45,6 +45,11 @@ struct GatewayFaultTests {
         #expect(none.json["error"]?["code"]?.stringValue == "invalid_api_key")
         let wrong = try await h.send("/v1/moderations", body: #"{"input":"hi"}"#, key: "ck_not-a-key")
         #expect(wrong.status == 401)
+        // The scheme in any case, spaces around the secret; another scheme is no key.
+        let shouted = try await h.send("/v1/moderations", body: #"{"input":"hi"}"#, headers: [("authorization", "BEARER  \(h.clientKey) ")])
+        #expect(shouted.status == 200)
+        let basic = try await h.send("/v1/moderations", body: #"{"input":"hi"}"#, headers: [("authorization", "Basic \(h.clientKey)")])
+        #expect(basic.status == 401)
     }
 
     @Test("a key over its rate gets 429 with Retry-After")

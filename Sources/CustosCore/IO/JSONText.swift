@@ -236,11 +236,12 @@ enum JSONText {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (k, key) in members.keys.sorted(by: utf8Precedes).enumerated() {
+            // Sorted as pairs: no second hash lookup per key.
+            for (k, member) in members.sorted(by: { utf8Precedes($0.key, $1.key) }).enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
+                writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                if let member = members[key] { try write(member, into: &out) }
+                try write(member.value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }

@@ -28,8 +28,22 @@ public struct DateTimeRecognizer: Recognizer {
         ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8), ("sep", 9), ("sept", 9), ("oct", 10), ("nov", 11),
         ("dec", 12),
     ]
-    static let monthTable: [[UInt32]: Int] = Dictionary(
-        uniqueKeysWithValues: months.map { ($0.0.unicodeScalars.map(\.value), $0.1) })
+    /// Month numbers by `packedLetters` of the name: a word is looked up without building an array or a string
+    /// (every three-to-nine-letter word of a text is looked up).
+    static let monthTable: [UInt64: Int] = Dictionary(
+        uniqueKeysWithValues: months.map { (packedLetters($0.0.unicodeScalars.map(\.value)[...]), $0.1) })
+
+    /// ASCII letters, case folded, packed five bits each (a = 1 … z = 26), the first in the lowest bits; distinct
+    /// for distinct words of up to twelve letters. The caller passes ASCII letters only.
+    @inline(__always) static func packedLetters(_ letters: ArraySlice<UInt32>) -> UInt64 {
+        var key: UInt64 = 0
+        var shift: UInt64 = 0
+        for v in letters {
+            key |= UInt64((v | 0x20) &- 96) << shift
+            shift += 5
+        }
+        return key
+    }
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
         let v = text.values
@@ -142,7 +156,7 @@ struct DateParser {
         let s = i
         while i < v.count && Scalars.isASCIILetter(v[i]) { i += 1 }
         guard i - s >= 3, i - s <= 9, !(i < v.count && Scalars.isWordChar(v[i])),
-              let month = DateTimeRecognizer.monthTable[v[s..<i].map(Scalars.lowerASCII)] else { return nil }
+              let month = DateTimeRecognizer.monthTable[DateTimeRecognizer.packedLetters(v[s..<i])] else { return nil }
         if i < v.count && v[i] == 46 { i += 1 }
         return month
     }
