@@ -229,7 +229,7 @@ public final class Gateway: Sendable {
     static func bearerSecret(_ header: String) -> String? {
         let bytes = header.utf8
         let scheme = "bearer ".utf8
-        guard bytes.count >= scheme.count, zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        guard bytes.count >= scheme.count, zip(bytes, scheme).allSatisfy({ $1 == 32 ? $0 == 32 : $0 | 0x20 == $1 }) else { return nil }
         var body = bytes.dropFirst(scheme.count)
         while let first = body.first, first == 32 || first == 9 { body = body.dropFirst() }
         while let last = body.last, last == 32 || last == 9 { body = body.dropLast() }
