@@ -76,4 +76,17 @@ struct RedactionTests {
         let findings = [Finding(start: 6, end: 10, type: "aws"), Finding(start: 8, end: 14, type: "other"), Finding(start: 15, end: 20, type: "github")]
         #expect(Redaction.apply(findings, to: text) == "é key [AWS] [GITHUB] end")
     }
+
+    @Test("a span's original text keeps its combining marks; spans starting past the end are ignored")
+    func originalTextAndBounds() throws {
+        let text = "cafe\u{301} A B"  // 9 scalars: the accent is one of them
+        var originals: [String] = []
+        let findings = [Finding(start: 3, end: 5, type: "x"), Finding(start: 8, end: 9, type: "y"), Finding(start: 9, end: 12, type: "z")]
+        let out = try Redaction.apply(findings, to: text) { finding, original in
+            originals.append(original)
+            return "<\(finding.type)>"
+        }
+        #expect(out == "caf<x> A <y>")
+        #expect(originals.map { Array($0.unicodeScalars) } == [["e", "\u{301}"], ["B"]])
+    }
 }

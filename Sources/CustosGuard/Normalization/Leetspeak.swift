@@ -21,17 +21,35 @@ enum Leetspeak {
     @discardableResult
     static func fold(_ scalars: inout [Unicode.Scalar]) -> Bool {
         var changed = false
-        var start = 0
+        var p = 0
         let count = scalars.count
-        while start < count {
-            while start < count, ScalarClasses.isSpace(scalars[start]) { start += 1 }
-            var end = start
+        // Only tokens holding a leetspeak character can change: find those characters, then their tokens.
+        while p < count {
+            guard isLeet(scalars[p].value) else {
+                p += 1
+                continue
+            }
+            var start = p
+            while start > 0, !ScalarClasses.isSpace(scalars[start - 1]) { start -= 1 }
+            var end = p + 1
             while end < count, !ScalarClasses.isSpace(scalars[end]) { end += 1 }
             if foldToken(&scalars, start..<end) { changed = true }
-            start = end
+            p = end
         }
         return changed
     }
+
+    /// Whether `letter(for:)` maps the value: the characters below 64 (`0 1 3 4 5 7 8 9 ! $ +`) by a bit mask,
+    /// then `@` and `|`.
+    @inline(__always) private static func isLeet(_ v: UInt32) -> Bool {
+        v < 64 ? leetBits >> UInt64(v) & 1 != 0 : v == 0x40 || v == 0x7C
+    }
+
+    private static let leetBits: UInt64 = {
+        var bits: UInt64 = 0
+        for b in Array("01345789!$+".utf8) { bits |= 1 << UInt64(b) }
+        return bits
+    }()
 
     private static func foldToken(_ scalars: inout [Unicode.Scalar], _ range: Range<Int>) -> Bool {
         // Most tokens have no leetspeak character at all.

@@ -22,15 +22,18 @@ enum PayloadDecoder {
         var out: [(Range<Int>, String)] = []
         var offsets: ScalarOffsets?
         var k = 0
+        let bits = base64Bits
         while k < bytes.count, out.count < maximumPayloads {
-            guard isBase64(bytes[k]) else { k += 1; continue }
+            // Runs shorter than the minimum are skipped without decoding (most runs are words).
             let start = k
-            while k < bytes.count, isBase64(bytes[k]) { k += 1 }
-            guard k - start >= minimumBase64Length else { continue }
-            var body = String(decoding: bytes[start..<min(k, start + maximumPayloadBytes / 3 * 4)], as: UTF8.self)
-                .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-            while body.utf8.count % 4 != 0 { body += "=" }
-            guard let data = Data(base64Encoded: body), let decoded = String(data: data, encoding: .utf8), isReadable(decoded) else { continue }
+            while k < bytes.count, bytes[k] < 64 ? bits.0 >> UInt64(bytes[k]) & 1 != 0 : bytes[k] < 128 && bits.1 >> UInt64(bytes[k] - 64) & 1 != 0 {
+                k += 1
+            }
+            guard k - start >= minimumBase64Length else { k += 1; continue }
+            // The URL-safe alphabet mapped to the standard one, padded to a multiple of four.
+            var body = bytes[start..<min(k, start + maximumPayloadBytes / 3 * 4)].map { $0 == 0x2D ? 0x2B : $0 == 0x5F ? 0x2F : $0 }
+            while body.count % 4 != 0 { body.append(0x3D) }
+            guard let data = Data(base64Encoded: Data(body)), let decoded = String(data: data, encoding: .utf8), isReadable(decoded) else { continue }
             if offsets == nil { offsets = ScalarOffsets(bytes) }
             if let offsets { out.append((offsets.scalar(atByte: start)..<offsets.scalar(atByte: k), decoded)) }
         }
@@ -41,7 +44,8 @@ enum PayloadDecoder {
     /// text does not.
     static func rot13IfPlausible(_ text: String) -> String? {
         guard text.utf8.count <= maximumPayloadBytes else { return nil }
-        let lowered = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        var lowered = Array(text.utf8)
+        for k in lowered.indices where lowered[k] &- 0x41 < 26 { lowered[k] |= 0x20 }
         let mentioned = ByteSearch.contains(lowered[...], Array("rot13".utf8)) || ByteSearch.contains(lowered[...], Array("rot-13".utf8))
         if !mentioned, englishMarkers.contains(where: { ByteSearch.contains(lowered[...], $0) }) { return nil }
         let rotated = rot13(text)
@@ -67,12 +71,15 @@ enum PayloadDecoder {
         text.split(whereSeparator: { !$0.isLetter }).reduce(0) { $0 + (commonWords.contains(String($1)) ? 1 : 0) }
     }
 
-    private static func isBase64(_ b: UInt8) -> Bool {
-        switch b {
-        case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2B, 0x2F, 0x3D, 0x2D, 0x5F: return true
-        default: return false
+    /// Letters, digits, `+ / = - _`: one bit per byte value.
+    private static let base64Bits: (UInt64, UInt64) = {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for b in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_".utf8) {
+            if b < 64 { low |= 1 << UInt64(b) } else { high |= 1 << UInt64(b - 64) }
         }
-    }
+        return (low, high)
+    }()
 
     /// Mostly printable text with at least one space (so random binary and single tokens are not payloads).
     private static func isReadable(_ text: String) -> Bool {

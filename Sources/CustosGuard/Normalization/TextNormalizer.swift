@@ -45,34 +45,44 @@ public struct TextNormalizer: Sendable {
         let folding = UnicodeFolding.shared
         var index: Int32 = 0
         var altered = false
-        for scalar in text.unicodeScalars {
-            defer { index += 1 }
-            if scalar.isASCII {
-                let v = scalar.value
-                scalars.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(UInt8(v + 0x20)) : scalar)
-                originStart.append(index)
-                originEnd.append(index + 1)
-                continue
-            }
-            altered = true
-            if let kind = InvisibleCharacters.kind(of: scalar) {
-                if let last = removed.last, last.type == kind, last.end == Int(index) {
-                    removed[removed.count - 1].end += 1
-                } else {
-                    removed.append(Finding(start: Int(index), end: Int(index) + 1, type: kind))
-                }
-                continue
-            }
-            for compatible in folding.nfkc(scalar).unicodeScalars {
-                for folded in fold(compatible, folding).unicodeScalars {
-                    if folded.properties.generalCategory == .nonspacingMark, !scalars.isEmpty {
-                        // An accent: dropped, its source attributed to the letter it decorates.
-                        originEnd[originEnd.count - 1] = index + 1
-                        continue
-                    }
-                    scalars.append(folded)
+        // ASCII text (most prompts) is lowercased straight from its bytes; each scalar is its own origin.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            scalars = bytes.map { Unicode.Scalar($0 &- 0x41 < 26 ? $0 | 0x20 : $0) }
+            originStart = (0..<Int32(bytes.count)).map { $0 }
+            originEnd = (1..<Int32(bytes.count + 1)).map { $0 }
+            return true
+        } ?? false
+        if !ascii {
+            for scalar in text.unicodeScalars {
+                defer { index += 1 }
+                if scalar.isASCII {
+                    let v = scalar.value
+                    scalars.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(UInt8(v + 0x20)) : scalar)
                     originStart.append(index)
                     originEnd.append(index + 1)
+                    continue
+                }
+                altered = true
+                if let kind = InvisibleCharacters.kind(of: scalar) {
+                    if let last = removed.last, last.type == kind, last.end == Int(index) {
+                        removed[removed.count - 1].end += 1
+                    } else {
+                        removed.append(Finding(start: Int(index), end: Int(index) + 1, type: kind))
+                    }
+                    continue
+                }
+                for compatible in folding.nfkc(scalar).unicodeScalars {
+                    for folded in fold(compatible, folding).unicodeScalars {
+                        if folded.properties.generalCategory == .nonspacingMark, !scalars.isEmpty {
+                            // An accent: dropped, its source attributed to the letter it decorates.
+                            originEnd[originEnd.count - 1] = index + 1
+                            continue
+                        }
+                        scalars.append(folded)
+                        originStart.append(index)
+                        originEnd.append(index + 1)
+                    }
                 }
             }
         }

@@ -12,7 +12,9 @@ public struct BannedWordsScanner: Scanner, @unchecked Sendable {
     /// Banned words and phrases, normalized like the text, as the scalars of each word.
     let phrases: [[[Unicode.Scalar]]]
     /// Phrase indices by the scalar count of their first word.
-    let phrasesByFirstLength: [Int: [Int]]
+    /// Phrase indices by the length of their first word (index = length): most words of a text are ruled out by
+    /// one array read.
+    let phrasesByFirstLength: [[Int]]
     let regexes: [NSRegularExpression]
 
     /// Bans `words` (whole words or phrases, case-insensitive) and `patterns` (regular expressions over the
@@ -24,7 +26,9 @@ public struct BannedWordsScanner: Scanner, @unchecked Sendable {
             return Self.wordRanges(in: scalars).map { Array(scalars[$0]) }
         }.filter { !$0.isEmpty }
         self.phrases = phrases
-        phrasesByFirstLength = Dictionary(grouping: phrases.indices, by: { phrases[$0][0].count })
+        var byLength = [[Int]](repeating: [], count: (phrases.map { $0[0].count }.max() ?? 0) + 1)
+        for (p, phrase) in phrases.enumerated() { byLength[phrase[0].count].append(p) }
+        phrasesByFirstLength = byLength
         regexes = try patterns.enumerated().map { k, pattern in
             do {
                 return try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
@@ -53,8 +57,8 @@ public struct BannedWordsScanner: Scanner, @unchecked Sendable {
             func equal(_ range: Range<Int>, _ word: [Unicode.Scalar]) -> Bool {
                 range.count == word.count && zip(scalars[range], word).allSatisfy { $0 == $1 }
             }
-            for (k, range) in ranges.enumerated() {
-                for p in phrasesByFirstLength[range.count] ?? [] {
+            for (k, range) in ranges.enumerated() where range.count < phrasesByFirstLength.count && !phrasesByFirstLength[range.count].isEmpty {
+                for p in phrasesByFirstLength[range.count] {
                     let phrase = phrases[p]
                     guard k + phrase.count <= ranges.count, (0..<phrase.count).allSatisfy({ equal(ranges[k + $0], phrase[$0]) }) else { continue }
                     out.append(Finding(start: range.lowerBound, end: ranges[k + phrase.count - 1].upperBound, type: "banned_word"))

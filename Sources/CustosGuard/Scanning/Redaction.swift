@@ -12,27 +12,38 @@ public enum Redaction {
                              replacement: (Finding, String) throws -> String) throws -> String {
         let sorted = findings.filter { $0.end > $0.start }.sorted { $0.start < $1.start }
         guard !sorted.isEmpty else { return text }
-        var out = String.UnicodeScalarView()
-        var index = 0
-        var next = 0
-        var skipUntil = -1
-        let scalars = Array(text.unicodeScalars)
-        for scalar in scalars {
-            while next < sorted.count, sorted[next].start <= index {
-                if sorted[next].end > skipUntil {
-                    if index >= skipUntil {
-                        let finding = sorted[next]
-                        var original = String.UnicodeScalarView()
-                        original.append(contentsOf: scalars[finding.start..<min(finding.end, scalars.count)])
-                        out.append(contentsOf: try replacement(finding, String(original)).unicodeScalars)
-                    }
-                    skipUntil = max(skipUntil, sorted[next].end)
-                }
-                next += 1
+        // Unchanged stretches are copied as whole substrings; `index` is the position of scalar `position`.
+        let view = text.unicodeScalars
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var index = view.startIndex
+        var position = 0
+        func advance(to target: Int) {
+            while position < target, index < view.endIndex {
+                view.formIndex(after: &index)
+                position += 1
             }
-            if index >= skipUntil { out.append(scalar) }
-            index += 1
         }
-        return String(out)
+        var k = 0
+        while k < sorted.count {
+            // A cluster: the first finding and every later one starting inside the covered span.
+            let finding = sorted[k]
+            var end = finding.end
+            k += 1
+            while k < sorted.count, sorted[k].start < end {
+                end = max(end, sorted[k].end)
+                k += 1
+            }
+            let copyFrom = index
+            advance(to: finding.start)
+            guard position == finding.start, index < view.endIndex else { index = copyFrom; break }
+            out.append(contentsOf: Substring(view[copyFrom..<index]))
+            let spanStart = index
+            advance(to: finding.end)
+            out.append(contentsOf: try replacement(finding, String(Substring(view[spanStart..<index]))))
+            advance(to: end)
+        }
+        out.append(contentsOf: Substring(view[index...]))
+        return out
     }
 }

@@ -37,15 +37,19 @@ public struct OffensiveScanner: Scanner {
     let model: ProfanityModel
     /// How identity terms are scored.
     public let identityTerms: IdentityTerms
-    /// Vocabulary indices left out of the model's input.
-    private let neutralTerms: Set<Int>
+    /// Per vocabulary index: left out of the model's input.
+    private let neutralTerms: [Bool]
 
     /// Uses the bundled model.
     public init(identityTerms: IdentityTerms = .neutral) throws {
         let model = try ProfanityModel.bundled()
         self.model = model
         self.identityTerms = identityTerms
-        neutralTerms = identityTerms == .scored ? [] : Set(Self.neutralIdentityTerms.compactMap { model.vocabulary[$0] })
+        var neutral = [Bool](repeating: false, count: model.idf.count)
+        if identityTerms == .neutral {
+            for term in Self.neutralIdentityTerms { if let column = model.vocabulary[term] { neutral[column] = true } }
+        }
+        neutralTerms = neutral
     }
 
     /// Scores the original text, the normalized text and decoded payloads; reports strongly offensive words.
@@ -73,8 +77,8 @@ public struct OffensiveScanner: Scanner {
 
     /// The model's probability of the tokens, identity terms left out unless they are scored.
     private func probability(_ tokens: [(term: Int, start: Int, end: Int)]) -> Double {
-        neutralTerms.isEmpty ? model.probability(terms: tokens.map(\.term))
-            : model.probability(terms: tokens.map(\.term).filter { !neutralTerms.contains($0) })
+        identityTerms == .scored ? model.probability(terms: tokens.map(\.term))
+            : model.probability(terms: tokens.compactMap { neutralTerms[$0.term] ? nil : $0.term })
     }
 
     private func strongTokens(_ tokens: [(term: Int, start: Int, end: Int)], map: (Range<Int>) -> Range<Int>) -> [Finding] {

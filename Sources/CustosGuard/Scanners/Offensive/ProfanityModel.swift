@@ -114,18 +114,26 @@ public struct ProfanityModel: Sendable {
 
     private func asciiVocabularyTokens<C: Collection>(_ codes: C) -> [(term: Int, start: Int, end: Int)] where C.Element == UInt8, C.Index == Int {
         var out: [(term: Int, start: Int, end: Int)] = []
-        tokenizer.forEachASCIIToken(codes) { token, start, end in
-            if let term = table.column(of: token) { out.append((term, start, end)) }
+        tokenizer.forEachASCIIToken(codes) { token, hash, start, end in
+            if let term = table.column(of: token, hash: hash) { out.append((term, start, end)) }
         }
         return out
     }
 
     /// Per-fold decision values w·x + b for the vocabulary tokens `terms`.
     func decisionValues(terms: [Int]) -> [Double] {
-        var counts: [Int: Double] = [:]
-        for term in terms { counts[term, default: 0] += 1 }
-        let columns = counts.keys.sorted()
-        let weights = columns.map { (counts[$0] ?? 0) * idf[$0] }
+        // Term counts by sorting (columns ascending, as the sparse row's dot product runs).
+        let sorted = terms.sorted()
+        var columns: [Int] = []
+        var weights: [Double] = []
+        var k = 0
+        while k < sorted.count {
+            let column = sorted[k]
+            var count = 0
+            while k < sorted.count && sorted[k] == column { count += 1; k += 1 }
+            columns.append(column)
+            weights.append(Double(count) * idf[column])
+        }
         let norm = weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return folds.map { fold in
             var d = 0.0

@@ -54,23 +54,40 @@ struct PythonWordTokenizer: Sendable {
         return out
     }
 
+    /// ASCII word bytes (`[0-9A-Za-z_]`), one bit per byte value.
+    private static let asciiWordBits: (UInt64, UInt64) = {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for b in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_".utf8) {
+            if b < 64 { low |= 1 << UInt64(b) } else { high |= 1 << UInt64(b - 64) }
+        }
+        return (low, high)
+    }()
+
     /// The same for ASCII text, without the intermediate lowercase copy or token strings: `body` gets each
-    /// token's lowercased bytes and span.
-    func forEachASCIIToken<C: Collection>(_ codes: C, _ body: (ArraySlice<UInt8>, Int, Int) -> Void) where C.Element == UInt8, C.Index == Int {
+    /// token's lowercased bytes, their `VocabularyTable` hash, and the token's span.
+    func forEachASCIIToken<C: Collection>(_ codes: C, _ body: (ArraySlice<UInt8>, Int, Int, Int) -> Void) where C.Element == UInt8, C.Index == Int {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(64)
+        let bits = Self.asciiWordBits
+        @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
+            b < 64 ? bits.0 >> UInt64(b) & 1 != 0 : b < 128 && bits.1 >> UInt64(b - 64) & 1 != 0
+        }
         var k = codes.startIndex
         let end = codes.endIndex
         while k < end {
-            guard isWord(UInt32(codes[k])) else { k += 1; continue }
+            guard isWordByte(codes[k]) else { k += 1; continue }
             let start = k
             buffer.removeAll(keepingCapacity: true)
-            while k < end, isWord(UInt32(codes[k])) {
+            var h = VocabularyTable.hashSeed
+            while k < end, isWordByte(codes[k]) {
                 let v = codes[k]
-                buffer.append(v >= 0x41 && v <= 0x5A ? v + 0x20 : v)
+                let lowered = v &- 0x41 < 26 ? v | 0x20 : v
+                buffer.append(lowered)
+                h = VocabularyTable.hashStep(h, lowered)
                 k += 1
             }
-            if k - start >= 2 { body(buffer[...], start - codes.startIndex, k - codes.startIndex) }
+            if k - start >= 2 { body(buffer[...], VocabularyTable.hashFinish(h), start - codes.startIndex, k - codes.startIndex) }
         }
     }
 

@@ -33,8 +33,11 @@ struct VocabularyTable: Sendable {
     }
 
     /// The column of the term spelled by `token`, if any.
-    func column<C: Collection>(of token: C) -> Int? where C.Element == UInt8 {
-        var slot = Self.hash(token) & mask
+    func column<C: Collection>(of token: C) -> Int? where C.Element == UInt8 { column(of: token, hash: Self.hash(token)) }
+
+    /// The same, with the token's `hash` (`hashSeed`, `hashStep` per byte, `hashFinish`) computed by the caller.
+    func column<C: Collection>(of token: C, hash: Int) -> Int? where C.Element == UInt8 {
+        var slot = hash & mask
         while true {
             let column = Int(slots[slot])
             if column < 0 { return nil }
@@ -44,10 +47,14 @@ struct VocabularyTable: Sendable {
         }
     }
 
+    static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func hashStep(_ h: UInt64, _ byte: UInt8) -> UInt64 { (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    @inline(__always) static func hashFinish(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h ^ (h >> 29)) }
+
     @inline(__always)
     private static func hash<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        var h = hashSeed
+        for b in bytes { h = hashStep(h, b) }
+        return hashFinish(h)
     }
 }

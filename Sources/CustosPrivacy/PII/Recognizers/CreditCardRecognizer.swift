@@ -15,6 +15,7 @@ public struct CreditCardRecognizer: Recognizer {
     public init() {}
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
+        guard text.hasDigit else { return }  // digits only
         let v = text.values
         var i = 0
         while i < v.count {

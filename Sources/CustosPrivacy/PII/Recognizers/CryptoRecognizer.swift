@@ -15,6 +15,7 @@ public struct CryptoRecognizer: Recognizer {
     public init() {}
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
+        guard text.hasDigit else { return }  // addresses start with 1, 3, bc1 or 0x
         let v = text.values
         var i = 0
         while i < v.count {

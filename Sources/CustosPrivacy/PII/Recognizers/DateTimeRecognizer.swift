@@ -46,6 +46,7 @@ public struct DateTimeRecognizer: Recognizer {
     }
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
+        guard text.hasDigit else { return }  // every date shape has a day or a year in digits
         let v = text.values
         var i = 0
         while i < v.count {
@@ -155,7 +156,10 @@ struct DateParser {
     mutating func monthName() -> Int? {
         let s = i
         while i < v.count && Scalars.isASCIILetter(v[i]) { i += 1 }
+        // Every date shape has a digit within four scalars after the name (`Sept., 1960`): checked before the
+        // table lookup, which most words never reach.
         guard i - s >= 3, i - s <= 9, !(i < v.count && Scalars.isWordChar(v[i])),
+              (i..<min(i + 4, v.count)).contains(where: { Scalars.isDigit(v[$0]) }),
               let month = DateTimeRecognizer.monthTable[DateTimeRecognizer.packedLetters(v[s..<i])] else { return nil }
         if i < v.count && v[i] == 46 { i += 1 }
         return month

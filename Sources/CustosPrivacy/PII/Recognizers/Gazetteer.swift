@@ -11,28 +11,49 @@ import Foundation
 /// keeps the result in the Custos home's cache.
 public struct Gazetteer: Sendable, Equatable {
     /// Given names, every locale.
-    public var firstNames: Set<String> = []
+    public internal(set) var firstNames: Set<String> = []
     /// Family names, every locale.
-    public var lastNames: Set<String> = []
+    public internal(set) var lastNames: Set<String> = []
     /// City, town, district and region names.
-    public var places: Set<String> = []
+    public internal(set) var places: Set<String> = []
     /// Words composing city names: `North`, `Port`, `Saint` (before) and `ville`, `fort`, `side` (after).
-    public var cityPrefixes: Set<String> = []
+    public internal(set) var cityPrefixes: Set<String> = []
     /// See `cityPrefixes`.
-    public var citySuffixes: [String] = []
-    /// The distinct lengths (in characters) of `citySuffixes`, and the suffixes as a set.
+    public internal(set) var citySuffixes: [String] = []
+    /// The distinct lengths (in scalars) of `citySuffixes`.
     var citySuffixLengths: [Int] = []
-    var citySuffixSet: Set<String> = []
     /// First words of multi-word places (`Santa` of `Santa Cristina Di Borgomanero`).
     var placeFirstWords: Set<String> = []
     /// Single-character place suffixes of Chinese and Japanese (`市`, `县`, `区`).
-    public var cjkPlaceSuffixes: Set<String> = []
+    public internal(set) var cjkPlaceSuffixes: Set<String> = []
     /// Street-type words after the name (`Street`, `Ridge`, `Motorway`, `straße`, `str.`).
-    public var streetSuffixes: Set<String> = []
+    public internal(set) var streetSuffixes: Set<String> = []
     /// Street-type words before the name (`rue`, `chemin`, `avenue`, `via`).
-    public var streetPrefixes: Set<String> = []
+    public internal(set) var streetPrefixes: Set<String> = []
     /// State and province abbreviations (`CO`, `NJ`).
-    public var regionCodes: Set<String> = []
+    public internal(set) var regionCodes: Set<String> = []
+
+    /// The word lists as one hash table, built by `finish()` once the lists are complete.
+    private(set) var lexicon = Lexicon([])
+
+    public static func == (a: Gazetteer, b: Gazetteer) -> Bool {
+        a.firstNames == b.firstNames && a.lastNames == b.lastNames && a.places == b.places && a.cityPrefixes == b.cityPrefixes
+            && a.citySuffixes == b.citySuffixes && a.placeFirstWords == b.placeFirstWords && a.cjkPlaceSuffixes == b.cjkPlaceSuffixes
+            && a.streetSuffixes == b.streetSuffixes && a.streetPrefixes == b.streetPrefixes && a.regionCodes == b.regionCodes
+    }
+
+    /// Every single-list entry with its kind, for the lexicon.
+    func lexiconEntries() -> [(String, WordKinds)] {
+        var entries: [(String, WordKinds)] = []
+        let lists: [(Set<String>, WordKinds)] = [
+            (firstNames, .firstName), (lastNames, .lastName), (places, .place), (cityPrefixes, .cityPrefix),
+            (Set(citySuffixes), .citySuffix), (streetSuffixes, .streetSuffix), (streetPrefixes, .streetPrefix),
+            (placeFirstWords, .placeFirstWord), (Set(NameWords.particles), .particle),
+            (Set(NameWords.secondaryUnits), .secondaryUnit), (Set(NameWords.connectors), .connector),
+        ]
+        for (list, kind) in lists { for entry in list { entries.append((entry, kind)) } }
+        return entries
+    }
 
     /// An empty gazetteer (recognizes nothing).
     public init() {}
@@ -93,8 +114,6 @@ public struct Gazetteer: Sendable, Equatable {
             .sorted { ($0.count, $0) > ($1.count, $1) }
         // Street prefixes are matched as written in text: `rue` and `Rue`.
         g.streetPrefixes.formUnion(g.streetPrefixes.map { $0.prefix(1).uppercased() + $0.dropFirst() })
-        g.citySuffixSet = Set(g.citySuffixes)
-        g.citySuffixLengths = Set(g.citySuffixes.map(\.count)).sorted()
         g.regionCodes = g.regionCodes.filter { $0.count <= 3 }
         g.places = g.places.filter { place in
             let scalars = place.unicodeScalars.map(\.value)
@@ -104,7 +123,14 @@ public struct Gazetteer: Sendable, Equatable {
         g.placeFirstWords = Set(g.places.compactMap { place in
             place.contains(" ") ? place.split(separator: " ").first.map(String.init) : nil
         })
+        g.finish()
         return g
+    }
+
+    /// Computes what is derived from the lists: the suffix lengths and the lexicon.
+    mutating func finish() {
+        citySuffixLengths = Set(citySuffixes.map(\.unicodeScalars.count)).sorted()
+        lexicon = Lexicon(lexiconEntries())
     }
 
     /// The gazetteer from the `faker-locales` asset under a Custos home. The first load parses faker's files
@@ -147,22 +173,20 @@ public struct Gazetteer: Sendable, Equatable {
             if kind == UInt8(ascii: "X") { g.citySuffixes.append(entry) } else if let keyPath = paths[kind] { g[keyPath: keyPath].insert(entry) }
         }
         guard !g.firstNames.isEmpty, !g.places.isEmpty else { throw CustosError(.invalidInput, "empty gazetteer cache") }
-        g.citySuffixSet = Set(g.citySuffixes)
-        g.citySuffixLengths = Set(g.citySuffixes.map(\.count)).sorted()
+        g.finish()
         return g
     }
 
-    /// Whether a word is a given or family name.
-    func isName(_ word: String) -> Bool { firstNames.contains(word) || lastNames.contains(word) }
-
-    /// Whether a single word is a composed city name: a name followed by a city suffix (`Millerside`,
-    /// `Wilkinsonfort`, `Natashaland`).
-    func isComposedCity(_ word: String) -> Bool {
-        if places.contains(word) { return true }
-        let count = word.count
-        for length in citySuffixLengths where count > length + 1 {
-            let cut = word.index(word.endIndex, offsetBy: -length)
-            if citySuffixSet.contains(String(word[cut...])), isName(String(word[..<cut])) { return true }
+    /// Whether a word is composed like a city name: a name followed by a city suffix (`Millerside`, `Wilkinsonfort`,
+    /// `Natashaland`), or a gazetteer place.
+    func isComposedCity(_ v: [UInt32], _ word: Word) -> Bool {
+        if word.isA(.place) { return true }
+        let lexicon = lexicon
+        let range = word.range
+        for length in citySuffixLengths where range.count > length + 1 {
+            let cut = range.upperBound - length
+            if lexicon.kinds(v, cut..<range.upperBound).contains(.citySuffix),
+               !lexicon.kinds(v, range.lowerBound..<cut).isDisjoint(with: .name) { return true }
         }
         return false
     }

@@ -33,6 +33,7 @@ public struct IBANRecognizer: Recognizer {
     }()
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
+        guard text.hasDigit else { return }  // check digits follow the country code
         let v = text.values
         var i = 0
         while i + 15 <= v.count {

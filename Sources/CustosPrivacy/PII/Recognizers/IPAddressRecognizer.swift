@@ -12,6 +12,7 @@ public struct IPAddressRecognizer: Recognizer {
     public init() {}
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
+        guard text.hasDigit || text.hasColon else { return }  // IPv4 has digits, IPv6 colons
         let v = text.values
         var i = 0
         while i < v.count {

@@ -31,11 +31,9 @@ public struct LocationRecognizer: Recognizer {
 
     public init(gazetteer: Gazetteer) { self.gazetteer = gazetteer }
 
-    static let secondaryWords: Set<String> = ["Apt.", "Apt", "Suite", "Unit", "Flat", "Studio", "Ste", "Ste."]
-
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
         let v = text.values
-        let words = text.words
+        let words = text.words(lexicon: gazetteer.lexicon)
         var covered = 0
         for (k, w) in words.enumerated() where w.range.lowerBound >= covered {
             if let address = streetAddress(v, words, k) {
@@ -44,7 +42,7 @@ public struct LocationRecognizer: Recognizer {
                 covered = end
                 continue
             }
-            guard w.isCapitalized || gazetteer.cityPrefixes.contains(w.text) else { continue }
+            guard w.isCapitalized || w.isA(.cityPrefix) else { continue }
             if let (end, s) = place(v, words, k) {
                 spans.append(EntitySpan(start: w.range.lowerBound, end: end, type: .location, score: s, recognizer: name))
                 covered = end
@@ -59,10 +57,10 @@ public struct LocationRecognizer: Recognizer {
     func streetAddress(_ v: [UInt32], _ words: [Word], _ k: Int) -> Range<Int>? {
         let w = words[k]
         // US/UK: number, 1–3 capitalized words, a street suffix.
-        if w.isCapitalized, let numberStart = numberBefore(v, w.range.lowerBound, separators: [32]) {
+        if w.isCapitalized, let numberStart = numberBefore(v, w.range.lowerBound, commaToo: false) {
             var j = k
             while j < words.count && j < k + 4 {
-                if j > k && gazetteer.streetSuffixes.contains(words[j].text) && words[j].isCapitalized {
+                if j > k && words[j].isA(.streetSuffix) && words[j].isCapitalized {
                     return numberStart..<secondary(v, words, after: j)
                 }
                 guard words[j].isCapitalized, j + 1 < words.count, NameWords.adjacent(words[j], words[j + 1], v) else { break }
@@ -70,15 +68,14 @@ public struct LocationRecognizer: Recognizer {
             }
         }
         // UK secondary first: `Flat 12`/`Studio 77` then a line break or comma, then words and a street suffix.
-        // (Every secondary word is capitalized: the flag spares most words the set lookup.)
-        if w.isCapitalized, Self.secondaryWords.contains(w.text), let (numberEnd, _) = number(v, after: w.range.upperBound) {
+        if w.isCapitalized, w.isA(.secondaryUnit), let (numberEnd, _) = number(v, after: w.range.upperBound) {
             var p = numberEnd
             if p < v.count && Scalars.isUpper(v[p]) && p + 1 < v.count && !Scalars.isLetter(v[p + 1]) { p += 1 }
             if p < v.count && (v[p] == 10 || v[p] == 44) {
                 if let next = words.firstIndex(where: { $0.range.lowerBound > p }), words[next].range.lowerBound <= p + 2 {
                     var j = next
                     while j < words.count && j < next + 4 && words[j].isCapitalized {
-                        if j > next && gazetteer.streetSuffixes.contains(words[j].text) { return w.range.lowerBound..<words[j].range.upperBound }
+                        if j > next && words[j].isA(.streetSuffix) { return w.range.lowerBound..<words[j].range.upperBound }
                         guard j + 1 < words.count, NameWords.adjacent(words[j], words[j + 1], v) else { break }
                         j += 1
                     }
@@ -86,13 +83,11 @@ public struct LocationRecognizer: Recognizer {
             }
         }
         // France: number, comma, a street prefix word (lower case), then capitalized words.
-        // (The building number is looked for first: a scan of a few scalars, where the prefix test hashes the word.)
-        if let numberStart = numberBefore(v, w.range.lowerBound, separators: [44, 32]),
-           gazetteer.streetPrefixes.contains(w.text) {
+        if w.isA(.streetPrefix), let numberStart = numberBefore(v, w.range.lowerBound, commaToo: true) {
             var j = k + 1
             var last = k
             while j < words.count && j < k + 6 && NameWords.adjacent(words[j - 1], words[j], v)
-                    && (words[j].isCapitalized || ["de", "du", "des", "la", "le", "d'", "l'"].contains(words[j].text)) {
+                    && (words[j].isCapitalized || words[j].isA(.connector)) {
                 if words[j].isCapitalized { last = j }
                 j += 1
             }
@@ -108,7 +103,7 @@ public struct LocationRecognizer: Recognizer {
     /// After a street suffix: `Apt. 844`, `Suite 792`.
     func secondary(_ v: [UInt32], _ words: [Word], after j: Int) -> Int {
         var end = words[j].range.upperBound
-        if j + 1 < words.count, Self.secondaryWords.contains(words[j + 1].text) || Self.secondaryWords.contains(words[j + 1].text + "."),
+        if j + 1 < words.count, words[j + 1].isA(.secondaryUnit),
            words[j + 1].range.lowerBound == end + 1 {
             var p = words[j + 1].range.upperBound
             if p < v.count && v[p] == 46 { p += 1 }
@@ -132,11 +127,11 @@ public struct LocationRecognizer: Recognizer {
         return nil
     }
 
-    /// A building number just before `start` (separated by the given separators): its start.
-    func numberBefore(_ v: [UInt32], _ start: Int, separators: [UInt32]) -> Int? {
+    /// A building number just before `start`, separated by a space (or, with `commaToo`, a comma and a space): its start.
+    @inline(__always) func numberBefore(_ v: [UInt32], _ start: Int, commaToo: Bool) -> Int? {
         var p = start
         var sawSeparator = false
-        while p > 0 && separators.contains(v[p - 1]) && start - p < 2 { p -= 1; sawSeparator = true }
+        while p > 0 && (v[p - 1] == 32 || commaToo && v[p - 1] == 44) && start - p < 2 { p -= 1; sawSeparator = true }
         guard sawSeparator else { return nil }
         let end = p
         while p > 0 && Scalars.isDigit(v[p - 1]) { p -= 1 }
@@ -241,23 +236,23 @@ public struct LocationRecognizer: Recognizer {
 
     func place(_ v: [UInt32], _ words: [Word], _ k: Int) -> (Int, Double)? {
         // Longest gazetteer place of up to five adjacent words; one word alone needs context.
-        var best: (Int, Double)?
-        var text = words[k].text
-        var j = k
-        let multiWord = gazetteer.placeFirstWords.contains(text)
-        while true {
-            if gazetteer.places.contains(text) { best = (words[j].range.upperBound, j > k ? multiWordPlaceScore : placeScore) }
-            guard multiWord, j + 1 < words.count, j < k + 4, NameWords.adjacent(words[j], words[j + 1], v) else { break }
-            j += 1
-            text += " " + words[j].text
+        let w = words[k]
+        var best: (Int, Double)? = w.isA(.place) ? (w.range.upperBound, placeScore) : nil
+        if w.isA(.placeFirstWord) {
+            var text = w.text(v)
+            var j = k
+            while j + 1 < words.count, j < k + 4, NameWords.adjacent(words[j], words[j + 1], v) {
+                j += 1
+                text += " " + words[j].text(v)
+                if gazetteer.places.contains(text) { best = (words[j].range.upperBound, multiWordPlaceScore) }
+            }
         }
         if best != nil { return best }
-        let w = words[k]
-        if gazetteer.cityPrefixes.contains(w.text), k + 1 < words.count, NameWords.adjacent(w, words[k + 1], v), words[k + 1].isCapitalized,
-           gazetteer.isName(words[k + 1].text) || gazetteer.isComposedCity(words[k + 1].text) || gazetteer.places.contains(words[k + 1].text) {
+        if w.isA(.cityPrefix), k + 1 < words.count, NameWords.adjacent(w, words[k + 1], v), words[k + 1].isCapitalized,
+           words[k + 1].isA([.firstName, .lastName, .place]) || gazetteer.isComposedCity(v, words[k + 1]) {
             return (words[k + 1].range.upperBound, prefixedCityScore)
         }
-        if gazetteer.isComposedCity(w.text) && !gazetteer.isName(w.text) && !gazetteer.places.contains(w.text) {
+        if !w.isA([.firstName, .lastName, .place]) && gazetteer.isComposedCity(v, w) {
             return (w.range.upperBound, composedCityScore)
         }
         return nil

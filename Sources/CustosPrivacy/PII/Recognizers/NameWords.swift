@@ -2,41 +2,73 @@
 /// apostrophes and hyphens (`O'Neil`, `Jean-Luc`, `Müller-Lüdenscheidt`).
 struct Word: Sendable {
     var range: Range<Int>
-    var text: String
     /// First letter upper-case and not the whole word in capitals (unless it has at most two letters).
     var isCapitalized: Bool
+    /// The gazetteer lists the word is on (looked up once, when the text is split).
+    var kinds: WordKinds
+
+    /// The word's text.
+    func text(_ v: [UInt32]) -> String { ScalarText.string(v[range]) }
+
+    /// Whether the word is on any of `kinds`' lists.
+    @inline(__always) func isA(_ kinds: WordKinds) -> Bool { !self.kinds.isDisjoint(with: kinds) }
 }
 
 enum NameWords {
-    static func words(_ text: ScalarText) -> [Word] {
+    /// Name particles that join given and family names (`Ana Clara da Rocha`, `María Del Carmen`).
+    static let particles: [String] = [
+        "da", "de", "del", "della", "di", "do", "dos", "das", "du", "van", "von", "der", "den", "le", "la", "y", "bin",
+        "al", "ten", "ter", "De", "Del", "Da", "Di", "Van", "Von", "Du", "Le", "La", "Dos", "Della",
+    ]
+    /// Secondary-unit words of street addresses (`Apt 4`, `Suite 792`, `Studio 77`).
+    static let secondaryUnits: [String] = ["Apt", "Suite", "Unit", "Flat", "Studio", "Ste"]
+    /// Lower-case words inside French street names (`chemin de la Croix`).
+    static let connectors: [String] = ["de", "du", "des", "la", "le"]
+
+    /// The words of `text`, each looked up in `lexicon` (no kinds without one).
+    static func words(_ text: ScalarText, lexicon: Lexicon?) -> [Word] {
         let v = text.values
         var out: [Word] = []
+        out.reserveCapacity(v.count / 5)
         var i = 0
-        while i < v.count {
-            guard Scalars.isLetter(v[i]), !Scalars.isCJK(v[i]) else { i += 1; continue }
+        let n = v.count
+        while i < n {
+            let first = v[i]
+            guard first < 0x80 ? Scalars.isASCIILetter(first) : Scalars.isLetter(first) && !Scalars.isCJK(first) else { i += 1; continue }
             let start = i
-            while i < v.count {
-                if Scalars.isWordChar(v[i]) && !Scalars.isCJK(v[i]) && !Scalars.isDigit(v[i]) {
-                    i += 1
-                } else if (v[i] == 39 || v[i] == 45 || v[i] == 0x2019) && i + 1 < v.count && Scalars.isLetter(v[i + 1]) && !Scalars.isCJK(v[i + 1]) {
-                    i += 1
+            var h = Lexicon.step(Lexicon.seed, first)
+            var upperCount = Scalars.isUppercaseLetter(first) ? 1 : 0
+            let capitalFirst = upperCount == 1
+            i += 1
+            while i < n {
+                let c = v[i]
+                let inWord: Bool
+                if c < 0x80 {
+                    // Letters and `_` (digits end a word); `'` and `-` only between letters.
+                    if Scalars.isASCIILetter(c) || c == 95 {
+                        inWord = true
+                    } else {
+                        inWord = (c == 39 || c == 45) && i + 1 < n && Scalars.isLetter(v[i + 1]) && !Scalars.isCJK(v[i + 1])
+                    }
+                } else if Scalars.isWordChar(c) && !Scalars.isCJK(c) && !Scalars.isDigit(c) {
+                    inWord = true
                 } else {
-                    break
+                    inWord = c == 0x2019 && i + 1 < n && Scalars.isLetter(v[i + 1]) && !Scalars.isCJK(v[i + 1])
                 }
+                guard inWord else { break }
+                if capitalFirst && Scalars.isUppercaseLetter(c) { upperCount += 1 }
+                h = Lexicon.step(h, c)
+                i += 1
             }
-            var capitalized = false
-            if Scalars.isUppercaseLetter(v[start]) {
-                var upperCount = 1
-                for k in (start + 1)..<i where Scalars.isUppercaseLetter(v[k]) { upperCount += 1 }
-                capitalized = upperCount < i - start || i - start <= 2
-            }
-            out.append(Word(range: start..<i, text: text.string(start..<i), isCapitalized: capitalized))
+            let capitalized = capitalFirst && (upperCount < i - start || i - start <= 2)
+            let kinds = lexicon?.kinds(v, start..<i, hash: Lexicon.finish(h)) ?? []
+            out.append(Word(range: start..<i, isCapitalized: capitalized, kinds: kinds))
         }
         return out
     }
 
     /// Whether only a single space (or a no-break space) separates two words.
-    static func adjacent(_ a: Word, _ b: Word, _ v: [UInt32]) -> Bool {
+    @inline(__always) static func adjacent(_ a: Word, _ b: Word, _ v: [UInt32]) -> Bool {
         b.range.lowerBound == a.range.upperBound + 1 && (v[a.range.upperBound] == 32 || v[a.range.upperBound] == 0xA0)
     }
 }
@@ -67,28 +99,22 @@ public struct PersonRecognizer: Recognizer {
 
     public init(gazetteer: Gazetteer) { self.gazetteer = gazetteer }
 
-    /// Name particles that join given and family names (`Ana Clara da Rocha`, `María Del Carmen`).
-    static let particles: Set<String> = [
-        "da", "de", "del", "della", "di", "do", "dos", "das", "du", "van", "von", "der", "den", "le", "la", "y", "bin",
-        "al", "ten", "ter", "De", "Del", "Da", "Di", "Van", "Von", "Du", "Le", "La", "Dos", "Della",
-    ]
-
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
         let v = text.values
-        let words = text.words
+        let words = text.words(lexicon: gazetteer.lexicon)
         var k = 0
         while k + 1 < words.count {
             let a = words[k]
-            guard a.isCapitalized, !Self.particles.contains(a.text), NameWords.adjacent(a, words[k + 1], v) else {
+            guard a.isCapitalized, !a.isA(.particle), NameWords.adjacent(a, words[k + 1], v) else {
                 k += 1
                 continue
             }
-            if !gazetteer.isName(a.text) {
+            if !a.isA(.name) {
                 // `Patient Raymond Anderson` starts at `Raymond`; an unknown word before a known family name that is
                 // not also a given name (`Dalila Agustí`) is a weak candidate of two words.
                 let b = words[k + 1]
-                if b.isCapitalized, gazetteer.lastNames.contains(b.text), !gazetteer.firstNames.contains(b.text),
-                   !(k + 2 < words.count && NameWords.adjacent(b, words[k + 2], v) && gazetteer.isName(words[k + 2].text)) {
+                if b.isCapitalized, b.isA(.lastName), !b.isA(.firstName),
+                   !(k + 2 < words.count && NameWords.adjacent(b, words[k + 2], v) && words[k + 2].isA(.name)) {
                     spans.append(EntitySpan(start: a.range.lowerBound, end: b.range.upperBound, type: .person, score: weakScore, recognizer: name))
                     k += 2
                 } else {
@@ -102,16 +128,16 @@ public struct PersonRecognizer: Recognizer {
             var j = k + 1
             while j < words.count && names.count < 4 && NameWords.adjacent(words[j - 1], words[j], v) {
                 let w = words[j]
-                if Self.particles.contains(w.text) {
+                if w.isA(.particle) {
                     guard j + 1 < words.count, NameWords.adjacent(w, words[j + 1], v), words[j + 1].isCapitalized,
-                          !Self.particles.contains(words[j + 1].text) else { break }
+                          !words[j + 1].isA(.particle) else { break }
                     sawParticle = true
                     names.append(j + 1)
                     j += 2
                     continue
                 }
                 guard w.isCapitalized else { break }
-                if gazetteer.isName(w.text) {
+                if w.isA(.name) {
                     names.append(j)
                     j += 1
                     continue
@@ -120,12 +146,11 @@ public struct PersonRecognizer: Recognizer {
                 break
             }
             guard names.count >= 2, let lastIndex = names.last else { k += 1; continue }
-            let texts = names.map { words[$0].text }
-            let known = texts.filter(gazetteer.isName).count
+            let known = names.filter { words[$0].isA(.name) }.count
             let s: Double
-            if known == texts.count || (sawParticle && gazetteer.isName(texts[0])) {
+            if known == names.count || (sawParticle && a.isA(.name)) {
                 s = score
-            } else if gazetteer.firstNames.contains(texts[0]) || texts.dropFirst().contains(where: gazetteer.lastNames.contains) {
+            } else if a.isA(.firstName) || names.dropFirst().contains(where: { words[$0].isA(.lastName) }) {
                 s = weakScore
             } else {
                 k += 1

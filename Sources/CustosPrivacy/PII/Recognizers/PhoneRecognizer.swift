@@ -42,6 +42,7 @@ public struct PhoneRecognizer: Recognizer {
     ]
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
+        guard text.hasDigit else { return }  // every phone number has digits
         let v = text.values
         var i = 0
         while i < v.count {

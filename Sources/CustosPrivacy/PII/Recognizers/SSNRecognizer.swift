@@ -14,6 +14,7 @@ public struct SSNRecognizer: Recognizer {
     public init() {}
 
     public func recognize(_ text: ScalarText, into spans: inout [EntitySpan]) {
+        guard text.hasDigit else { return }  // digits only
         let v = text.values
         var i = 0
         while i + 9 <= v.count {

@@ -18,7 +18,9 @@ public struct URLRecognizer: Recognizer {
         var i = 0
         while i < v.count {
             let c = Scalars.lowerASCII(v[i])
-            guard c == 104 || c == 102 || c == 119, i == 0 || !(Scalars.isASCIIAlnum(v[i - 1]) || v[i - 1] == 64 || v[i - 1] == 46) else {
+            // `ht`, `ft` or `ww` (every scheme's first two letters) not inside a word.
+            guard c == 104 || c == 102 || c == 119, i + 1 < v.count, Scalars.lowerASCII(v[i + 1]) == (c == 119 ? 119 : 116),
+                  i == 0 || !(Scalars.isASCIIAlnum(v[i - 1]) || v[i - 1] == 64 || v[i - 1] == 46) else {
                 i += 1
                 continue
             }

@@ -12,20 +12,40 @@ public struct ScalarText: Sendable, Equatable {
     /// The scalar values as integers (the recognizers' fast path).
     public let values: [UInt32]
 
+    /// Whether the text has an ASCII digit: recognizers of numbers skip texts without one (most prose).
+    let hasDigit: Bool
+    /// Whether the text has a colon (IPv6 addresses need one).
+    let hasColon: Bool
+
     /// Words computed once and shared by the gazetteer recognizers.
     let wordCache = WordCache()
 
     /// Splits a string into scalars.
     public init(_ text: String) {
-        let scalars = Array(text.unicodeScalars)
+        // One decoding pass filling both arrays (UTF-8 length bounds the scalar count).
+        let bound = text.utf8.count
+        var scalars: [Unicode.Scalar] = []
+        var values: [UInt32] = []
+        scalars.reserveCapacity(bound)
+        values.reserveCapacity(bound)
+        var digit = false
+        var colon = false
+        for scalar in text.unicodeScalars {
+            scalars.append(scalar)
+            values.append(scalar.value)
+            digit = digit || scalar.value &- 48 < 10
+            colon = colon || scalar.value == 58
+        }
         self.scalars = scalars
-        self.values = scalars.map(\.value)
+        self.values = values
+        hasDigit = digit
+        hasColon = colon
     }
 
     public static func == (a: ScalarText, b: ScalarText) -> Bool { a.values == b.values }
 
-    /// The text's Latin-script words (see `NameWords`), computed on first use.
-    var words: [Word] { wordCache.words(of: self) }
+    /// The text's Latin-script words (see `NameWords`) with their kinds in `lexicon`, computed on first use.
+    func words(lexicon: Lexicon?) -> [Word] { wordCache.words(of: self, lexicon: lexicon) }
 
     /// The number of scalars.
     public var count: Int { values.count }
@@ -129,18 +149,18 @@ enum Scalars {
     @inline(__always) static func lowerASCII(_ v: UInt32) -> UInt32 { isUpper(v) ? v | 0x20 : v }
 }
 
-/// Holds a text's words once computed; a class so copies of a `ScalarText` share it.
+/// Holds a text's words once computed (for the last lexicon asked); a class so copies of a `ScalarText` share it.
 final class WordCache: @unchecked Sendable {
     // @unchecked: `value` is only touched under `lock`.
     private let lock = NSLock()
-    private var value: [Word]?
+    private var value: (lexicon: Lexicon?, words: [Word])?
 
-    func words(of text: ScalarText) -> [Word] {
+    func words(of text: ScalarText, lexicon: Lexicon?) -> [Word] {
         lock.lock()
         defer { lock.unlock() }
-        if let value { return value }
-        let computed = NameWords.words(text)
-        value = computed
+        if let value, value.lexicon === lexicon { return value.words }
+        let computed = NameWords.words(text, lexicon: lexicon)
+        value = (lexicon, computed)
         return computed
     }
 }
