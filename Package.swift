@@ -193,7 +193,7 @@ let package = Package(
             dependencies: ["CustosCore"],
             swiftSettings: strict),
         // Drives the built `custos` executable as a user would (exit codes, stderr, files written).
-        .testTarget(name: "CustosCLITests", swiftSettings: strict),
+        .testTarget(name: "CustosCLITests", dependencies: ["CustosCore", "CustosGuard"], swiftSettings: strict),
         .testTarget(
             name: "CustosMLTests",
             dependencies: ["CustosCore", "CustosML"],

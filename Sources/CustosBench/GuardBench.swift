@@ -66,6 +66,7 @@ struct GuardBench: ParsableCommand {
         defer { unsetenv("CUSTOS_THREADS") }
         var loaded = try PolicyLoader.load(path: policy, registry: .builtIn)
         loaded.input.removeAll { Self.embeddingScanners.contains($0.scanner) }
+        loaded.isolation = nil
         let pipeline = try Pipeline(policy: loaded, registry: .builtIn)
         // ~2 KB prompts: ordinary prose with a credential line in every tenth, 10 MB in all.
         let prose = EncoderBench.sentences(count: 5000, words: 330, seed: 91)
@@ -82,6 +83,40 @@ struct GuardBench: ParsableCommand {
             "bench": "guard-policy", "custos_s": seconds, "mb_per_s": Double(bytes) / 1e6 / seconds, "bytes": bytes,
             "texts": texts.count, "threads": 1, "scanners": loaded.input.map(\.scanner),
             "note": "default input policy without embedding scanners, Pipeline.scan per text (normalization included)",
+        ])
+        try isolationCost(loaded, texts: Array(texts.prefix(1000)))
+    }
+
+    /// `guard-isolation`: the same policy with `isolation: process` (one worker) against in process, one text at a
+    /// time on one caller thread: what running the scanners in a `custos guard worker` costs.
+    private func isolationCost(_ policy: Policy, texts: [String]) throws {
+        let custos = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("custos").path
+        guard FileManager.default.isExecutableFile(atPath: custos) else {
+            FileHandle.standardError.write(Data("guard-isolation skipped: no custos executable next to custos-bench\n".utf8))
+            return
+        }
+        let home = CustosHome(path: self.home)
+        let environment = ScannerEnvironment(home: home, workerCommand: [custos, "guard", "worker", "--home", home.root.path])
+        var isolatedPolicy = policy
+        isolatedPolicy.isolation = Isolation(workers: 1)
+        let isolated = try Pipeline(policy: isolatedPolicy, environment: environment)
+        let local = try Pipeline(policy: policy, environment: environment)
+        func time(_ pipeline: Pipeline) throws -> Double {
+            _ = try pipeline.scan(texts[0])
+            var times: [Double] = []
+            for _ in 0..<max(1, bench.runs / 2) {
+                let start = DispatchTime.now()
+                for text in texts { _ = try pipeline.scan(text) }
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+            }
+            return ProcessTimer.median(times)
+        }
+        let inProcess = try time(local)
+        let inWorker = try time(isolated)
+        try printJSONObjectLine([
+            "bench": "guard-isolation", "custos_s": inWorker, "in_process_s": inProcess, "ratio": inProcess / inWorker,
+            "added_us_per_text": (inWorker - inProcess) / Double(texts.count) * 1e6, "texts": texts.count,
+            "note": "the guard-policy texts scanned through one custos guard worker (isolation: process) against in process",
         ])
     }
 

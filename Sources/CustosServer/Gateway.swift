@@ -50,7 +50,7 @@ public final class Gateway: Sendable {
         self.logger = logger
         home = CustosHome(path: configuration.home, environment: processEnvironment)
         try FileManager.default.createDirectory(at: home.root, withIntermediateDirectories: true)
-        environment = ScannerEnvironment(home: home)
+        environment = ScannerEnvironment(home: home, workerCommand: configuration.scannerWorkerCommand)
 
         // Policies: the configured (or built-in) default, plus each key's own.
         let defaultPolicy: Policy

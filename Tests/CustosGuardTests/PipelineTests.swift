@@ -59,6 +59,30 @@ struct PipelineTests {
         #expect(error?.message.contains("over the guard's limit") == true)
     }
 
+    @Test("isolation: process is read with its settings; bad values name the line; without a worker command the pipeline refuses")
+    func isolationSettings() throws {
+        let yaml = "isolation:\n  mode: process\n  workers: 3\n  timeout_seconds: 2.5\ninput:\n  - scanner: secrets\n"
+        let policy = try PolicyLoader.parse(yaml, registry: registry)
+        #expect(policy.isolation == Isolation(workers: 3, timeoutSeconds: 2.5))
+        #expect(try PolicyLoader.parse("isolation:\n  mode: in_process\ninput:\n  - scanner: secrets\n", registry: registry).isolation == nil)
+        // The setting is part of the policy's version.
+        var plain = policy
+        plain.isolation = nil
+        #expect(policy.versionHash != plain.versionHash)
+        for (bad, message, line) in [
+            ("isolation:\n  mode: sandbox\n", "isolation.mode must be 'process' or 'in_process', got 'sandbox'", 2),
+            ("isolation:\n  mode: process\n  workers: 0\n", "isolation.workers must be a whole number from 1 to 256, got '0'", 3),
+            ("isolation:\n  mode: process\n  timeout_seconds: -1\n", "isolation.timeout_seconds must be a number of seconds above 0", 3),
+            ("isolation:\n  workers: 2\n", "isolation needs a mode", 2),
+        ] {
+            let error = #expect(throws: CustosError.self) { try PolicyLoader.parse(bad + "input:\n  - scanner: secrets\n", file: "p.yaml", registry: registry) }
+            #expect(error?.message.contains(message) == true, "\(error?.description ?? "")")
+            #expect(error?.location?.line == line, "\(error?.description ?? "")")
+        }
+        let refused = #expect(throws: CustosError.self) { try Pipeline(policy: policy, registry: registry) }
+        #expect(refused?.message.contains("no worker command is set") == true)
+    }
+
     @Test("zero-width characters are reported in the decision")
     func reportsInvisible() throws {
         let decision = try pipeline("input:\n  - scanner: length\n    options:\n      max_scalars: 5\n").scan("he\u{200B}llo there")

@@ -72,7 +72,8 @@ final class GatewayHarness: Sendable {
                 action: redact
             """.write(to: strictPolicy, atomically: true, encoding: .utf8)
         let strictKey = try keys.create(name: "strict", role: .client, policy: strictPolicy.path).secret
-        let limitedKey = try keys.create(name: "limited", role: .client, ratePerSecond: 1, burst: 2).secret
+        // One token per 100 s: the test's four requests cannot earn a token back, however slow the machine.
+        let limitedKey = try keys.create(name: "limited", role: .client, ratePerSecond: 0.01, burst: 2).secret
 
         var config = GatewayConfiguration()
         config.port = 0

@@ -9,7 +9,34 @@ struct GuardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guard",
         abstract: "Evaluate, score with and train the guard's scanners.",
-        subcommands: [GuardEvalCommand.self, GuardScoreCommand.self, GuardTrainCommand.self])
+        subcommands: [GuardEvalCommand.self, GuardScoreCommand.self, GuardTrainCommand.self, GuardWorkerCommand.self])
+}
+
+/// `custos guard worker`: runs a policy's scanners for another custos process (policies with
+/// `isolation: process`); frames on standard input and output, see `ScannerWorker`.
+struct GuardWorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run scanners for another custos process (internal; started by policies with isolation: process).",
+        shouldDisplay: false)
+
+    @OptionGroup var home: HomeOptions
+
+    func run() throws {
+        let status = ScannerWorker.serve(environment: ScannerEnvironment(home: home.custosHome))
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// The scanner environment of a CLI command: assets from `home`, scanner workers run by this executable.
+func scannerEnvironment(home: CustosHome) -> ScannerEnvironment {
+    ScannerEnvironment(home: home, workerCommand: scannerWorkerCommand(home: home))
+}
+
+/// `custos guard worker --home H`, run by this very executable.
+func scannerWorkerCommand(home: CustosHome) -> [String] {
+    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    return [executable, "guard", "worker", "--home", home.root.path]
 }
 
 /// `--scanner NAME [--policy P]`: one scanner, with its options from a policy when given.

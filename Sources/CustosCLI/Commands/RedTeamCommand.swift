@@ -77,7 +77,7 @@ struct RedTeamRunCommand: AsyncParsableCommand {
             chatTarget = client
         } else {
             let loaded = try PolicyLoader.load(path: policy ?? "")
-            chatTarget = PolicyTarget(pipeline: try Pipeline(policy: loaded, environment: ScannerEnvironment(home: home.custosHome)))
+            chatTarget = PolicyTarget(pipeline: try Pipeline(policy: loaded, environment: scannerEnvironment(home: home.custosHome)))
         }
         let byKey = Dictionary(catalog.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let items = catalog.map { probe -> RunItem in

@@ -42,7 +42,7 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         try ArgumentEncoding.requireValidUTF8()
         let loaded = try PolicyLoader.load(path: policy, registry: .builtIn)
-        let pipeline = try Pipeline(policy: loaded, registry: .builtIn, environment: ScannerEnvironment(home: home.custosHome))
+        let pipeline = try Pipeline(policy: loaded, registry: .builtIn, environment: scannerEnvironment(home: home.custosHome))
         let side: ScanSide = output ? .output : .input
         if let text {
             let decision = try pipeline.scan(text, side: side)

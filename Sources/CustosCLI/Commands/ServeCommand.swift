@@ -55,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let home { settings.home = home }
         if let store { settings.store = store }
         if let maxBodyBytes { settings.maximumBodyBytes = maxBodyBytes }
+        settings.scannerWorkerCommand = scannerWorkerCommand(home: CustosHome(path: settings.home))
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw CustosError(.usage, "--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }

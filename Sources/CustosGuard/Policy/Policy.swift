@@ -60,19 +60,25 @@ public struct Policy: Sendable, Equatable, Codable {
     /// Scanners for model answers.
     public var output: [ScannerSpec]
 
+    /// Where the scanners run: nil in this process; otherwise in worker processes (`isolation: process`).
+    public var isolation: Isolation?
+
     enum CodingKeys: String, CodingKey {
         case name
         case failMode = "fail_mode"
         case input
         case output
+        case isolation
     }
 
     /// Creates a policy.
-    public init(name: String, failMode: FailMode = .closed, input: [ScannerSpec], output: [ScannerSpec] = []) {
+    public init(name: String, failMode: FailMode = .closed, input: [ScannerSpec], output: [ScannerSpec] = [],
+                isolation: Isolation? = nil) {
         self.name = name
         self.failMode = failMode
         self.input = input
         self.output = output
+        self.isolation = isolation
     }
 
     /// The scanners of one side.
@@ -85,5 +91,26 @@ public struct Policy: Sendable, Equatable, Codable {
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(self)) ?? Data()
         return Checksum.sha256(data)
+    }
+}
+
+/// A policy's `isolation: process` settings: its scanners run in worker processes (`custos guard worker`), so a
+/// scanner that crashes or runs past `timeoutSeconds` fails that one text by the fail mode and its worker is
+/// replaced, while the process serving requests lives on. Costs a copy of each text to a worker and back.
+public struct Isolation: Sendable, Equatable, Codable {
+    /// Worker processes (nil: one per core).
+    public var workers: Int?
+    /// Longest a text's scan may take in a worker (nil: `Pipeline.defaultWorkerTimeoutSeconds`).
+    public var timeoutSeconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case workers
+        case timeoutSeconds = "timeout_seconds"
+    }
+
+    /// Isolation with the given settings.
+    public init(workers: Int? = nil, timeoutSeconds: Double? = nil) {
+        self.workers = workers
+        self.timeoutSeconds = timeoutSeconds
     }
 }

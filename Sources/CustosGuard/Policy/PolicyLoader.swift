@@ -28,7 +28,7 @@ public enum PolicyLoader {
         }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, what: "the policy")
-        try reader.allowOnly(top, ["name", "version", "fail_mode", "input", "output"], what: "the policy")
+        try reader.allowOnly(top, ["name", "version", "fail_mode", "isolation", "input", "output"], what: "the policy")
         let name = try top["name"].map { try reader.scalar($0, what: "name") } ?? "unnamed"
         var failMode = FailMode.closed
         if let node = top["fail_mode"] {
@@ -43,10 +43,40 @@ public enum PolicyLoader {
         if input.isEmpty && output.isEmpty {
             throw CustosError(.invalidInput, "the policy has no scanners: add an 'input:' or 'output:' list", at: reader.location(root))
         }
-        let policy = Policy(name: name, failMode: failMode, input: input, output: output)
+        let isolation = try top["isolation"].flatMap { try self.isolation($0, reader: reader) }
+        let policy = Policy(name: name, failMode: failMode, input: input, output: output, isolation: isolation)
         // Build every scanner once so bad options fail here, with their line, not at the first request.
         try registry.validate(policy)
         return policy
+    }
+
+    /// `isolation: {mode: process | in_process, workers: N, timeout_seconds: S}`.
+    private static func isolation(_ node: Node, reader: NodeReader) throws -> Isolation? {
+        let fields = try reader.mapping(node, what: "isolation")
+        try reader.allowOnly(fields, ["mode", "workers", "timeout_seconds"], what: "isolation")
+        guard let modeNode = fields["mode"] else { throw reader.error("isolation needs a mode: 'process' or 'in_process'", node) }
+        let mode = try reader.scalar(modeNode, what: "isolation.mode")
+        switch mode {
+        case "in_process": return nil
+        case "process": break
+        default: throw reader.error("isolation.mode must be 'process' or 'in_process', got '\(mode)'", modeNode)
+        }
+        var isolation = Isolation()
+        if let node = fields["workers"] {
+            let text = try reader.scalar(node, what: "isolation.workers")
+            guard let workers = Int(text), (1...256).contains(workers) else {
+                throw reader.error("isolation.workers must be a whole number from 1 to 256, got '\(text)'", node)
+            }
+            isolation.workers = workers
+        }
+        if let node = fields["timeout_seconds"] {
+            let text = try reader.scalar(node, what: "isolation.timeout_seconds")
+            guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                throw reader.error("isolation.timeout_seconds must be a number of seconds above 0 and at most 3600, got '\(text)'", node)
+            }
+            isolation.timeoutSeconds = seconds
+        }
+        return isolation
     }
 
     private static func specs(_ node: Node, side: ScanSide, reader: NodeReader, registry: ScannerRegistry) throws -> [ScannerSpec] {

@@ -15,9 +15,14 @@ public final class ScannerEnvironment: @unchecked Sendable {
     /// float32's with no decision changed (`docs/guard.md`), at 1.8× the speed where the CPU has AMX.
     public static let defaultScannerPrecision = BertEncoder.Precision.bfloat16
 
+    /// The command that starts a scanner worker (`custos guard worker --home …`), for policies with
+    /// `isolation: process`; nil where there is no custos executable to run.
+    public let workerCommand: [String]?
+
     /// An environment reading assets from `home`.
-    public init(home: CustosHome = CustosHome()) {
+    public init(home: CustosHome = CustosHome(), workerCommand: [String]? = nil) {
         self.home = home
+        self.workerCommand = workerCommand
     }
 
     /// The MiniLM embedder in `precision`, loaded on first use (one per precision, shared by the scanners).

@@ -54,6 +54,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var checkpointEvery = 1000
     /// Chat models callers may ask for (empty: any).
     public var models: [String] = []
+    /// The command that starts a scanner worker, for policies with `isolation: process` (`custos serve` sets it to
+    /// `custos guard worker`; not read from `custos.yaml`).
+    public var scannerWorkerCommand: [String]?
 
     /// Defaults.
     public init() {}
