@@ -23,12 +23,22 @@ enum PayloadDecoder {
         var offsets: ScalarOffsets?
         var k = 0
         let bits = base64Bits
+        // The end of the base64 run starting at `from` (a tight loop over the bytes: every byte of a text passes here).
+        func runEnd(_ from: Int) -> Int {
+            bytes.withUnsafeBufferPointer { buffer in
+                var end = from
+                while end < buffer.count {
+                    let b = buffer[end]
+                    guard b < 64 ? bits.0 >> UInt64(b) & 1 != 0 : b < 128 && bits.1 >> UInt64(b &- 64) & 1 != 0 else { break }
+                    end += 1
+                }
+                return end
+            }
+        }
         while k < bytes.count, out.count < maximumPayloads {
             // Runs shorter than the minimum are skipped without decoding (most runs are words).
             let start = k
-            while k < bytes.count, bytes[k] < 64 ? bits.0 >> UInt64(bytes[k]) & 1 != 0 : bytes[k] < 128 && bits.1 >> UInt64(bytes[k] - 64) & 1 != 0 {
-                k += 1
-            }
+            k = runEnd(k)
             guard k - start >= minimumBase64Length else { k += 1; continue }
             // The URL-safe alphabet mapped to the standard one, padded to a multiple of four.
             var body = bytes[start..<min(k, start + maximumPayloadBytes / 3 * 4)].map { $0 == 0x2D ? 0x2B : $0 == 0x5F ? 0x2F : $0 }
@@ -45,6 +55,11 @@ enum PayloadDecoder {
     static func rot13IfPlausible(_ text: String) -> String? {
         guard text.utf8.count <= maximumPayloadBytes else { return nil }
         var lowered = Array(text.utf8)
+        // Fast path for plain English: "rot13" and "rot-13" both contain "13", and a marker found in the text as
+        // written is found in its lowercase too.
+        if !ByteSearch.contains(lowered[...], Array("13".utf8)), englishMarkers.contains(where: { ByteSearch.contains(lowered[...], $0) }) {
+            return nil
+        }
         for k in lowered.indices where lowered[k] &- 0x41 < 26 { lowered[k] |= 0x20 }
         let mentioned = ByteSearch.contains(lowered[...], Array("rot13".utf8)) || ByteSearch.contains(lowered[...], Array("rot-13".utf8))
         if !mentioned, englishMarkers.contains(where: { ByteSearch.contains(lowered[...], $0) }) { return nil }

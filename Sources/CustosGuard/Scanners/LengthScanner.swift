@@ -16,6 +16,8 @@ public struct LengthScanner: Scanner {
 
     /// Score 1 with a finding over the excess when the text is too long.
     public func scan(_ input: ScanInput) throws -> ScanResult {
+        // A text has at most as many scalars as UTF-8 bytes: most texts are settled without counting.
+        guard input.text.utf8.count > maxScalars else { return ScanResult(score: 0) }
         let count = input.text.unicodeScalars.count
         guard count > maxScalars else { return ScanResult(score: 0) }
         let kept = String(String.UnicodeScalarView(input.text.unicodeScalars.prefix(maxScalars)))
