@@ -97,7 +97,7 @@ public struct ProfanityModel: Sendable {
 
     /// The tokens of `scalars` that are in the vocabulary, with their term index and span (scalar offsets).
     func vocabularyTokens<S: Collection>(_ scalars: S) -> [(term: Int, start: Int, end: Int)] where S.Element == Unicode.Scalar {
-        if scalars.allSatisfy(\.isASCII) { return asciiVocabularyTokens(scalars.map { UInt8($0.value) }) }
+        if scalars.allSatisfy(\.isASCII) { return scalars.map { UInt8($0.value) }.withUnsafeBufferPointer { asciiVocabularyTokens($0) } }
         return tokenizer.tokens(scalars).compactMap { token in
             vocabulary[token.text].map { (term: $0, start: token.start, end: token.end) }
         }
@@ -112,7 +112,7 @@ public struct ProfanityModel: Sendable {
         return vocabularyTokens(text.unicodeScalars)
     }
 
-    private func asciiVocabularyTokens<C: Collection>(_ codes: C) -> [(term: Int, start: Int, end: Int)] where C.Element == UInt8, C.Index == Int {
+    private func asciiVocabularyTokens(_ codes: UnsafeBufferPointer<UInt8>) -> [(term: Int, start: Int, end: Int)] {
         var out: [(term: Int, start: Int, end: Int)] = []
         tokenizer.forEachASCIIToken(codes) { token, hash, start, end in
             if let term = table.column(of: token, hash: hash) { out.append((term, start, end)) }

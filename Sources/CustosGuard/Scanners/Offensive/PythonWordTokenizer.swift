@@ -64,30 +64,38 @@ struct PythonWordTokenizer: Sendable {
         return (low, high)
     }()
 
-    /// The same for ASCII text, without the intermediate lowercase copy or token strings: `body` gets each
-    /// token's lowercased bytes, their `VocabularyTable` hash, and the token's span.
-    func forEachASCIIToken<C: Collection>(_ codes: C, _ body: (ArraySlice<UInt8>, Int, Int, Int) -> Void) where C.Element == UInt8, C.Index == Int {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(64)
+    /// The same for ASCII text, without token strings: `body` gets each token's lowercased bytes (the text's own
+    /// bytes when the token has no capital, a scratch copy otherwise), their `VocabularyTable` hash, and the
+    /// token's span.
+    func forEachASCIIToken(_ codes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) {
         let bits = Self.asciiWordBits
         @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
-            b < 64 ? bits.0 >> UInt64(b) & 1 != 0 : b < 128 && bits.1 >> UInt64(b - 64) & 1 != 0
+            b < 64 ? bits.0 >> UInt64(b) & 1 != 0 : b < 128 && bits.1 >> UInt64(b &- 64) & 1 != 0
         }
-        var k = codes.startIndex
-        let end = codes.endIndex
+        var scratch: [UInt8] = []
+        var k = 0
+        let end = codes.count
         while k < end {
             guard isWordByte(codes[k]) else { k += 1; continue }
             let start = k
-            buffer.removeAll(keepingCapacity: true)
             var h = VocabularyTable.hashSeed
+            var capitals = false
             while k < end, isWordByte(codes[k]) {
                 let v = codes[k]
-                let lowered = v &- 0x41 < 26 ? v | 0x20 : v
-                buffer.append(lowered)
-                h = VocabularyTable.hashStep(h, lowered)
+                let isCapital = v &- 0x41 < 26
+                capitals = capitals || isCapital
+                h = VocabularyTable.hashStep(h, isCapital ? v | 0x20 : v)
                 k += 1
             }
-            if k - start >= 2 { body(buffer[...], VocabularyTable.hashFinish(h), start - codes.startIndex, k - codes.startIndex) }
+            guard k - start >= 2 else { continue }
+            let hash = VocabularyTable.hashFinish(h)
+            if !capitals {
+                body(UnsafeBufferPointer(rebasing: codes[start..<k]), hash, start, k)
+            } else {
+                scratch.removeAll(keepingCapacity: true)
+                for v in codes[start..<k] { scratch.append(v &- 0x41 < 26 ? v | 0x20 : v) }
+                scratch.withUnsafeBufferPointer { body($0, hash, start, k) }
+            }
         }
     }
 

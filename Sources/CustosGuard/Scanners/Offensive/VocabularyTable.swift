@@ -1,3 +1,5 @@
+import Foundation
+
 /// The model's vocabulary as an open-addressing hash table over UTF-8 bytes (FNV-1a): ASCII tokens are looked
 /// up straight from the text's bytes, without building a `String` and hashing it with SipHash.
 struct VocabularyTable: Sendable {
@@ -32,17 +34,20 @@ struct VocabularyTable: Sendable {
         self.offsets = offsets
     }
 
-    /// The column of the term spelled by `token`, if any.
-    func column<C: Collection>(of token: C) -> Int? where C.Element == UInt8 { column(of: token, hash: Self.hash(token)) }
-
-    /// The same, with the token's `hash` (`hashSeed`, `hashStep` per byte, `hashFinish`) computed by the caller.
-    func column<C: Collection>(of token: C, hash: Int) -> Int? where C.Element == UInt8 {
+    /// The column of the term spelled by `token`, if any; the caller computed its `hash` (`hashSeed`, `hashStep`
+    /// per byte, `hashFinish`) while finding it.
+    func column(of token: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? {
         var slot = hash & mask
         while true {
             let column = Int(slots[slot])
             if column < 0 { return nil }
             let start = Int(offsets[column]), end = Int(offsets[column + 1])
-            if end - start == token.count, bytes[start..<end].elementsEqual(token) { return column }
+            if end - start == token.count, bytes.withUnsafeBufferPointer({ stored in
+                guard let a = stored.baseAddress, let b = token.baseAddress else { return token.isEmpty }
+                return memcmp(a + start, b, token.count) == 0
+            }) {
+                return column
+            }
             slot = (slot + 1) & mask
         }
     }

@@ -34,6 +34,9 @@ enum SecretRules {
                    group: 1, accept: { isKeywordSecret($0) }),
     ]
 
+    /// The anchors of `all`, for one pass per text.
+    static let anchorIndex = AnchorIndex(all)
+
     /// Values people paste instead of real secrets.
     static func isPlaceholder(_ value: String) -> Bool {
         let lower = value.lowercased()
@@ -71,5 +74,69 @@ enum SecretRules {
             let p = Double(c) / n
             return acc - p * log2(p)
         }
+    }
+}
+
+/// Which rules' anchors occur in a text, found in one pass over it: a bit set over each anchor's first three
+/// bytes (lowercased) rules out almost every position, and the positions left compare the anchors that start
+/// with those bytes (case-sensitive anchors against the text as written). Equivalent to asking every rule's
+/// `mayMatch` on the whole text, without one search per anchor.
+struct AnchorIndex: Sendable {
+    private struct Anchor: Sendable {
+        var rule: Int
+        var bytes: [UInt8]
+        var caseInsensitive: Bool
+    }
+
+    private var filter = [UInt64](repeating: 0, count: 1 << 10)
+    private var anchors: [UInt32: [Anchor]] = [:]
+    /// Anchors under three bytes (none among the built-in rules) are searched for on their own.
+    private var shortAnchors: [Anchor] = []
+    private let ruleCount: Int
+
+    init(_ rules: [SecretRule]) {
+        ruleCount = rules.count
+        for (r, rule) in rules.enumerated() {
+            for anchor in rule.anchors {
+                guard anchor.count >= 3 else {
+                    shortAnchors.append(Anchor(rule: r, bytes: anchor, caseInsensitive: rule.caseInsensitiveAnchors))
+                    continue
+                }
+                let key = Self.key(anchor[0], anchor[1], anchor[2])
+                let bit = Self.bit(key)
+                filter[bit >> 6] |= 1 << UInt64(bit & 63)
+                anchors[key, default: []].append(Anchor(rule: r, bytes: anchor, caseInsensitive: rule.caseInsensitiveAnchors))
+            }
+        }
+    }
+
+    @inline(__always) private static func key(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 {
+        @inline(__always) func lower(_ x: UInt8) -> UInt32 { UInt32(x &- 0x41 < 26 ? x | 0x20 : x) }
+        return lower(a) | lower(b) << 8 | lower(c) << 16
+    }
+
+    @inline(__always) private static func bit(_ key: UInt32) -> Int { Int((key &* 0x9E37_79B1) >> 16) }
+
+    /// For each rule, whether one of its anchors occurs in `bytes` (`lowered` is their ASCII lowercase).
+    func rulesPresent(_ bytes: [UInt8], lowered: [UInt8]) -> [Bool] {
+        var present = [Bool](repeating: false, count: ruleCount)
+        for anchor in shortAnchors where !anchor.bytes.isEmpty {
+            present[anchor.rule] = present[anchor.rule] || ByteSearch.contains((anchor.caseInsensitive ? lowered : bytes)[...], anchor.bytes)
+        }
+        guard bytes.count >= 3 else { return present }
+        lowered.withUnsafeBufferPointer { low in
+            bytes.withUnsafeBufferPointer { raw in
+                for i in 0..<(low.count - 2) {
+                    let key = UInt32(low[i]) | UInt32(low[i + 1]) << 8 | UInt32(low[i + 2]) << 16
+                    let bit = Self.bit(key)
+                    guard filter[bit >> 6] >> UInt64(bit & 63) & 1 != 0, let candidates = anchors[key] else { continue }
+                    for anchor in candidates where !present[anchor.rule] && i + anchor.bytes.count <= low.count {
+                        let haystack = anchor.caseInsensitive ? low : raw
+                        if (0..<anchor.bytes.count).allSatisfy({ haystack[i + $0] == anchor.bytes[$0] }) { present[anchor.rule] = true }
+                    }
+                }
+            }
+        }
+        return present
     }
 }

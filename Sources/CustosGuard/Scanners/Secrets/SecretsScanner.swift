@@ -27,8 +27,9 @@ public struct SecretsScanner: Scanner {
         let lowered = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
         var matches: [(range: Range<Int>, type: String)] = []
         // PEM blocks span lines: their rule runs on the whole text.
-        // One anchor search over the whole text rules most rules out; only the rest look at lines.
-        for rule in SecretRules.all where rule.mayMatch(bytes[...], lowered: lowered[...]) {
+        // One pass over the whole text finds the rules whose anchors occur; only those look at lines.
+        let present = SecretRules.anchorIndex.rulesPresent(bytes, lowered: lowered)
+        for (r, rule) in SecretRules.all.enumerated() where present[r] {
             if rule.type == "private_key" {
                 matches += run(rule, on: bytes[...], offset: 0)
                 continue
