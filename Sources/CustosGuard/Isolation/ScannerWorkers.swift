@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The messages between a pipeline and its scanner workers (JSON in `Frames`).
+/// The start-up messages between a pipeline and its scanner workers (JSON in `Frames`).
 enum WorkerMessage {
     /// First frame to a worker: the policy to build.
     struct Hello: Codable {
@@ -23,17 +23,7 @@ enum WorkerMessage {
         var code: String?
     }
 
-    /// One text to screen.
-    struct Request: Codable {
-        var side: ScanSide
-        var text: String
-    }
-
-    /// The screening, or why there is none.
-    struct Reply: Codable {
-        var screening: Screening?
-        var error: String?
-    }
+    // Each text and its screening then travel in `WorkerCodec`'s binary form.
 }
 
 /// Runs a policy's scanners in worker processes (`custos guard worker`), one text per worker at a time, so that
@@ -108,11 +98,7 @@ final class ScannerWorkers: @unchecked Sendable {
         }
         guard let running = worker else { return .failure(WorkerFailure(message: "no scanner worker")) }
         do {
-            let request = Array(try JSONEncoder().encode(WorkerMessage.Request(side: side, text: text)))
-            let reply = try JSONDecoder().decode(WorkerMessage.Reply.self,
-                                                 from: Data(try running.call(request, deadline: timeout.map { .now + $0 })))
-            if let screening = reply.screening { return .success(screening) }
-            return .failure(WorkerFailure(message: reply.error ?? "the scanner worker sent no screening"))
+            return try WorkerCodec.decodeReply(try running.call(WorkerCodec.request(text, side: side), deadline: timeout.map { .now + $0 }))
         } catch let failure as WorkerProcess.Failure {
             return .failure(WorkerFailure(message: Self.describe(failure, timeout: timeout)))
         } catch {
@@ -166,17 +152,15 @@ public enum ScannerWorker {
             }
             let ready = WorkerMessage.Ready(input: pipeline.thresholds(.input), output: pipeline.thresholds(.output))
             try Frames.writeFrame(Array(try JSONEncoder().encode(ready)), to: channel)
-            let decoder = JSONDecoder()
-            let encoder = JSONEncoder()
             while let frame = try Frames.readFrame(from: 0) {
-                let request = try decoder.decode(WorkerMessage.Request.self, from: Data(frame))
-                var reply = WorkerMessage.Reply()
+                let request = try WorkerCodec.decodeRequest(frame)
+                let result: Result<Screening, WorkerFailure>
                 do {
-                    reply.screening = try pipeline.screenInProcess(request.text, side: request.side)
+                    result = .success(try pipeline.screenInProcess(request.text, side: request.side))
                 } catch {
-                    reply.error = (error as? CustosError)?.description ?? "\(error)"
+                    result = .failure(WorkerFailure(message: (error as? CustosError)?.description ?? "\(error)"))
                 }
-                try Frames.writeFrame(Array(try encoder.encode(reply)), to: channel)
+                try Frames.writeFrame(WorkerCodec.reply(result), to: channel)
             }
             return 0
         } catch {
