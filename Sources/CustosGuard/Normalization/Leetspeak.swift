@@ -39,17 +39,10 @@ enum Leetspeak {
         return changed
     }
 
-    /// Whether `letter(for:)` maps the value: the characters below 64 (`0 1 3 4 5 7 8 9 ! $ +`) by a bit mask,
-    /// then `@` and `|`.
-    @inline(__always) private static func isLeet(_ v: UInt32) -> Bool {
-        v < 64 ? leetBits >> UInt64(v) & 1 != 0 : v == 0x40 || v == 0x7C
-    }
+    /// Whether `letter(for:)` maps the value (a quick test for loops over a whole text).
+    @inline(__always) private static func isLeet(_ v: UInt32) -> Bool { v < 128 && leetCharacters.contains(UInt8(v)) }
 
-    private static let leetBits: UInt64 = {
-        var bits: UInt64 = 0
-        for b in Array("01345789!$+".utf8) { bits |= 1 << UInt64(b) }
-        return bits
-    }()
+    private static let leetCharacters = ASCIISet("01345789!|@$+")
 
     private static func foldToken(_ scalars: inout [Unicode.Scalar], _ range: Range<Int>) -> Bool {
         // Most tokens have no leetspeak character at all.

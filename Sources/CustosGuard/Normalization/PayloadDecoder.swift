@@ -22,14 +22,13 @@ enum PayloadDecoder {
         var out: [(Range<Int>, String)] = []
         var offsets: ScalarOffsets?
         var k = 0
-        let bits = base64Bits
+        let base64 = base64Bytes
         // The end of the base64 run starting at `from` (a tight loop over the bytes: every byte of a text passes here).
         func runEnd(_ from: Int) -> Int {
             bytes.withUnsafeBufferPointer { buffer in
                 var end = from
                 while end < buffer.count {
-                    let b = buffer[end]
-                    guard b < 64 ? bits.0 >> UInt64(b) & 1 != 0 : b < 128 && bits.1 >> UInt64(b &- 64) & 1 != 0 else { break }
+                    guard base64.contains(buffer[end]) else { break }
                     end += 1
                 }
                 return end
@@ -86,15 +85,8 @@ enum PayloadDecoder {
         text.split(whereSeparator: { !$0.isLetter }).reduce(0) { $0 + (commonWords.contains(String($1)) ? 1 : 0) }
     }
 
-    /// Letters, digits, `+ / = - _`: one bit per byte value.
-    private static let base64Bits: (UInt64, UInt64) = {
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        for b in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_".utf8) {
-            if b < 64 { low |= 1 << UInt64(b) } else { high |= 1 << UInt64(b - 64) }
-        }
-        return (low, high)
-    }()
+    /// Letters, digits, `+ / = - _`.
+    private static let base64Bytes = ASCIISet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
 
     /// Mostly printable text with at least one space (so random binary and single tokens are not payloads).
     private static func isReadable(_ text: String) -> Bool {

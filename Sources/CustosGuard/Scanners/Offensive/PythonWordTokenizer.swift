@@ -54,24 +54,15 @@ struct PythonWordTokenizer: Sendable {
         return out
     }
 
-    /// ASCII word bytes (`[0-9A-Za-z_]`), one bit per byte value.
-    private static let asciiWordBits: (UInt64, UInt64) = {
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        for b in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_".utf8) {
-            if b < 64 { low |= 1 << UInt64(b) } else { high |= 1 << UInt64(b - 64) }
-        }
-        return (low, high)
-    }()
+    /// ASCII word bytes (`[0-9A-Za-z_]`).
+    private static let asciiWordBytes = ASCIISet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
     /// The same for ASCII text, without token strings: `body` gets each token's lowercased bytes (the text's own
     /// bytes when the token has no capital, a scratch copy otherwise), their `VocabularyTable` hash, and the
     /// token's span.
     func forEachASCIIToken(_ codes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int, Int, Int) -> Void) {
-        let bits = Self.asciiWordBits
-        @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
-            b < 64 ? bits.0 >> UInt64(b) & 1 != 0 : b < 128 && bits.1 >> UInt64(b &- 64) & 1 != 0
-        }
+        let words = Self.asciiWordBytes
+        @inline(__always) func isWordByte(_ b: UInt8) -> Bool { words.contains(b) }
         var scratch: [UInt8] = []
         var k = 0
         let end = codes.count
