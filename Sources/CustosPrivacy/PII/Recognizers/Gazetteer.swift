@@ -36,6 +36,7 @@ public struct Gazetteer: Sendable, Equatable {
     /// The word lists as one hash table, built by `finish()` once the lists are complete.
     private(set) var lexicon = Lexicon([])
 
+    /// Gazetteers are equal when their lists are (the lexicon is derived from them).
     public static func == (a: Gazetteer, b: Gazetteer) -> Bool {
         a.firstNames == b.firstNames && a.lastNames == b.lastNames && a.places == b.places && a.cityPrefixes == b.cityPrefixes
             && a.citySuffixes == b.citySuffixes && a.placeFirstWords == b.placeFirstWords && a.cjkPlaceSuffixes == b.cjkPlaceSuffixes
