@@ -111,7 +111,7 @@ final class ScannerWorkers: @unchecked Sendable {
         switch failure {
         case .ended(let ending): return "the scanner worker \(ending) while scanning this text (it is replaced for the next text)"
         case .timedOut:
-            let limit = timeout.map { " of \(Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18) s" } ?? ""
+            let limit = timeout.map { " of \(Pipeline.seconds($0)) s" } ?? ""
             return "the scanners ran past the time limit\(limit) on this text; their worker was stopped"
         case .broken(let message): return "the scanner worker failed: \(message)"
         }

@@ -38,9 +38,6 @@ public struct TextNormalizer: Sendable {
         var scalars: [Unicode.Scalar] = []
         var originStart: [Int32] = []
         var originEnd: [Int32] = []
-        scalars.reserveCapacity(text.utf8.count)
-        originStart.reserveCapacity(text.utf8.count)
-        originEnd.reserveCapacity(text.utf8.count)
         var removed: [Finding] = []
         let folding = UnicodeFolding.shared
         var index: Int32 = 0
@@ -54,6 +51,9 @@ public struct TextNormalizer: Sendable {
             return true
         } ?? false
         if !ascii {
+            scalars.reserveCapacity(text.utf8.count)
+            originStart.reserveCapacity(text.utf8.count)
+            originEnd.reserveCapacity(text.utf8.count)
             for scalar in text.unicodeScalars {
                 defer { index += 1 }
                 if scalar.isASCII {
