@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(name: "CustosCLITests", dependencies: ["CustosCore", "CustosGuard"], swiftSettings: strict),
         .testTarget(
             name: "CustosMLTests",
-            dependencies: ["CustosCore", "CustosML"],
+            dependencies: ["CustosCore", "CustosML", "CBFloat16"],
             swiftSettings: strict),
         .testTarget(
             name: "CustosAuditTests",

@@ -86,6 +86,74 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) static void convert_rows_av
     for (; i < count; i++) out[i] = to_bf16(in[i]);
 }
 
+/// 1 when the CPU has AVX-512 F/BW/VL and AVX512_BF16 (`vdpbf16ps`): Cooper Lake, Zen 4 and later.
+int custos_bf16_dot_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+}
+
+/// `c[rows][16 * blocks] += a · b` for up to 6 rows and 4 blocks of 16 outputs. `a` holds bf16 input pairs
+/// (row stride `a_stride` pairs); `b` the packed weight of the first block (next block `b_stride` values on),
+/// whose pair row `p` of a block is at `p * 32`. Accumulators stay in registers: 24 + 4 + 1 of the 32.
+__attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512bf16"))) static inline void dot_block(
+    const uint32_t *a, size_t a_stride, const int rows, const uint16_t *b, size_t b_stride, const int blocks,
+    size_t pairs, float *c, size_t ldc) {
+    __m512 acc[6][4];
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < blocks; j++) acc[i][j] = _mm512_loadu_ps(c + i * ldc + j * 16);
+    for (size_t p = 0; p < pairs; p++) {
+        __m512bh w[4];
+        for (int j = 0; j < blocks; j++) w[j] = (__m512bh)_mm512_loadu_si512((const void *)(b + j * b_stride + p * 32));
+        for (int i = 0; i < rows; i++) {
+            __m512bh x = (__m512bh)_mm512_set1_epi32((int)a[i * a_stride + p]);
+            for (int j = 0; j < blocks; j++) acc[i][j] = _mm512_dpbf16_ps(acc[i][j], x, w[j]);
+        }
+    }
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < blocks; j++) _mm512_storeu_ps(c + i * ldc + j * 16, acc[i][j]);
+}
+
+#define CUSTOS_DOT_CASE(R, B) \
+    case (R) * 8 + (B): dot_block(a, a_stride, R, b, b_stride, B, pairs, c, ldc); break;
+
+/// `dot_block` with `rows` and `blocks` fixed at compile time, so that its loops unroll into registers.
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16"))) static void dot_dispatch(
+    const uint32_t *a, size_t a_stride, int rows, const uint16_t *b, size_t b_stride, int blocks, size_t pairs,
+    float *c, size_t ldc) {
+    switch (rows * 8 + blocks) {
+        CUSTOS_DOT_CASE(1, 1) CUSTOS_DOT_CASE(2, 1) CUSTOS_DOT_CASE(3, 1)
+        CUSTOS_DOT_CASE(4, 1) CUSTOS_DOT_CASE(5, 1) CUSTOS_DOT_CASE(6, 1)
+        CUSTOS_DOT_CASE(1, 2) CUSTOS_DOT_CASE(2, 2) CUSTOS_DOT_CASE(3, 2)
+        CUSTOS_DOT_CASE(4, 2) CUSTOS_DOT_CASE(5, 2) CUSTOS_DOT_CASE(6, 2)
+        CUSTOS_DOT_CASE(1, 4) CUSTOS_DOT_CASE(2, 4) CUSTOS_DOT_CASE(3, 4)
+        CUSTOS_DOT_CASE(4, 4) CUSTOS_DOT_CASE(5, 4) CUSTOS_DOT_CASE(6, 4)
+        default: break;
+    }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16"))) void custos_bf16_gemm_dot(
+    const float *x, size_t m, size_t k, const uint16_t *packed, size_t n, float *c, uint16_t *x_scratch) {
+    if (m == 0 || n % 32 != 0 || k % 32 != 0) return;
+    convert_rows_avx512(x, x_scratch, m * k);
+    const uint32_t *pairs_of_x = (const uint32_t *)(const void *)x_scratch;
+    size_t pairs = k / 2;
+    size_t block_stride = 16 * k; // packed values per block of 16 outputs
+    // Rows in chunks whose bf16 inputs stay in L2 while every 64-output panel of the weight streams past them.
+    const size_t chunk = 96;
+    for (size_t m0 = 0; m0 < m; m0 += chunk) {
+        size_t m1 = m0 + chunk < m ? m0 + chunk : m;
+        for (size_t n0 = 0; n0 < n; n0 += 64) {
+            int blocks = n - n0 >= 64 ? 4 : 2;
+            const uint16_t *b = packed + (n0 / 16) * block_stride;
+            for (size_t i = m0; i < m1; i += 6) {
+                int rows = m1 - i >= 6 ? 6 : (int)(m1 - i);
+                dot_dispatch(pairs_of_x + i * pairs, pairs, rows, b, block_stride, blocks, pairs, c + i * n + n0, n);
+            }
+        }
+    }
+}
+
 typedef struct {
     uint8_t palette;
     uint8_t start_row;
@@ -188,6 +256,13 @@ __attribute__((target("amx-tile,amx-bf16"))) void custos_bf16_gemm_amx(
 #else
 
 int custos_bf16_amx_available(void) { return 0; }
+
+int custos_bf16_dot_available(void) { return 0; }
+
+void custos_bf16_gemm_dot(const float *x, size_t m, size_t k, const uint16_t *packed, size_t n, float *c,
+                          uint16_t *x_scratch) {
+    (void)x; (void)m; (void)k; (void)packed; (void)n; (void)c; (void)x_scratch;
+}
 
 void custos_bf16_gemm_amx(const float *x, size_t m, size_t k, const uint16_t *packed, size_t n, float *c,
                           uint16_t *x_scratch, float *c_scratch) {

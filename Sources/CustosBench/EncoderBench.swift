@@ -89,7 +89,7 @@ struct EncoderBench: ParsableCommand {
                 sentences: count, tokens_per_sentence: tokens, runs: bench.runs,
                 note: "in process, median of \(bench.runs); one pass = tokenize, encode, mean-pool, normalize all \(count) sentences; "
                     + "custos: \(Parallel.threadCount) threads, parallelism \(mode.rawValue), precision \(precision.rawValue)"
-                    + "\(embedder.encoder.usesMatrixTiles ? " on AMX tiles" : ""), OpenBLAS kernels \(BLASCore.name); "
+                    + "\(embedder.encoder.bfloat16Kernel.map { " (\($0.rawValue) kernel)" } ?? ""), OpenBLAS kernels \(BLASCore.name); "
                     + "ratio = peer_s / custos_s"
             ).print()
         }

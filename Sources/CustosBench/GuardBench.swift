@@ -145,7 +145,7 @@ struct GuardBench: ParsableCommand {
             try printJSONObjectLine([
                 "bench": isDefault ? "guard-jailbreak" : "guard-jailbreak-\(precision.rawValue)", "custos_s": seconds,
                 "prompts_per_s": Double(prompts.count) / seconds, "prompts": prompts.count, "tokens_per_prompt": tokens,
-                "threads": Parallel.threadCount, "precision": precision.rawValue, "amx_tiles": embedder.encoder.usesMatrixTiles,
+                "threads": Parallel.threadCount, "precision": precision.rawValue, "bfloat16_kernel": embedder.encoder.bfloat16Kernel?.rawValue ?? "none",
                 "note": "normalization, MiniLM embedding (batched over the cores), cue features and the logistic head"
                     + (isDefault ? " (the scanner's default precision)" : ""),
             ])

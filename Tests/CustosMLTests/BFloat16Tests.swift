@@ -1,3 +1,4 @@
+import CBFloat16
 import CustosCore
 @testable import CustosML
 import Testing
@@ -22,17 +23,26 @@ struct BFloat16Tests {
     func products() throws {
         var generator = SeededGenerator(seed: 11)
         // Rows not a multiple of 16 exercise the partial last tile; (70, 384, 1152) is a MiniLM Q/K/V product.
-        // Both paths: the AMX tiles (where the CPU has them) and sgemm over rounded inputs.
-        for tiles in [true, false] {
-            for (m, k, n) in [(37, 64, 96), (16, 32, 32), (5, 96, 64), (70, 384, 1152), (3, 40, 24)] {
+        // Every kernel this CPU has: the AMX tiles, AVX512_BF16 dot products, sgemm over rounded inputs.
+        let kernels = BFloat16Kernel.allCases.filter { kernel in
+            switch kernel {
+            case .matrixTiles: BFloat16Kernel.best == .matrixTiles
+            case .vectorDotProducts: custos_bf16_dot_available() != 0
+            case .sgemm: true
+            }
+        }
+        // (100, 1536, 384) is the feed-forward output product: row chunks, a short last block of rows.
+        for kernel in kernels {
+            for (m, k, n) in [(37, 64, 96), (16, 32, 32), (5, 96, 64), (70, 384, 1152), (3, 40, 24), (100, 1536, 384)] {
                 let x = (0..<(m * k)).map { _ in Float.random(in: -2...2, using: &generator) }
                 let w = (0..<(n * k)).map { _ in Float.random(in: -0.5...0.5, using: &generator) }
                 let start = (0..<(m * n)).map { Float($0 % 7) - 3 }
-                let weight = BFloat16Weight(w, outputs: n, inputs: k, tiles: tiles)
-                #expect(weight.usesTiles == (tiles && BFloat16Weight.tilesAvailable && n % 32 == 0 && k % 32 == 0))
+                let weight = BFloat16Weight(w, outputs: n, inputs: k, kernel: kernel)
+                #expect(weight.kernel == (n % 32 == 0 && k % 32 == 0 ? kernel : .sgemm))
                 let guardCount = 64
                 var c = start + [Float](repeating: 12345, count: guardCount)
-                let scratch = BFloat16Scratch(rows: m, inputs: k, outputs: n, tiles: weight.usesTiles, rounded: !weight.usesTiles)
+                let packed = weight.kernel.readsPackedWeight
+                let scratch = BFloat16Scratch(rows: m, inputs: k, outputs: n, packed: packed, rounded: !packed)
                 x.withUnsafeBufferPointer { xp in
                     c.withUnsafeMutableBufferPointer { cp in
                         weight.accumulate(xp.baseAddress!, rows: m, into: cp.baseAddress!, scratch: scratch)
@@ -53,7 +63,7 @@ struct BFloat16Tests {
                         worstUnrounded = max(worstUnrounded, abs(Double(c[i * n + j]) - unrounded) / (1 + abs(unrounded)))
                     }
                 }
-                #expect(worst < 1e-6, "\(m)×\(k)·\(k)×\(n), tiles \(weight.usesTiles): \(worst)")
+                #expect(worst < 1e-6, "\(m)×\(k)·\(k)×\(n), \(weight.kernel): \(worst)")
                 // The rounding is really there: float32 inputs give visibly different sums.
                 #expect(worstUnrounded > 1e-4, "\(m)×\(k)·\(k)×\(n)")
                 #expect(c[(m * n)...].allSatisfy { $0 == 12345 }, "\(m)×\(k)·\(k)×\(n) wrote past its output")
@@ -68,7 +78,7 @@ struct BFloat16Tests {
         let reference = try #require(Fixtures.minilm)
         let float32 = try Embedder(directory: directory)
         let bfloat16 = try Embedder(directory: directory, precision: .bfloat16)
-        #expect(bfloat16.encoder.precision == .bfloat16 && float32.encoder.usesMatrixTiles == false)
+        #expect(bfloat16.encoder.precision == .bfloat16 && float32.encoder.bfloat16Kernel == nil)
         let texts = reference.sentences.map(\.text).filter { !$0.isEmpty }
         let a = try float32.embed(texts).map(\.vector)
         let b = try bfloat16.embed(texts).map(\.vector)

@@ -24,8 +24,9 @@ public struct BertEncoder: Sendable {
         /// Float32 throughout (OpenBLAS `sgemm`): the reference's numbers.
         case float32
         /// Inputs and weights of the linear layers rounded to bfloat16, products summed in float32. On a CPU with
-        /// AMX (Intel Sapphire Rapids and later) those products run on the matrix tiles, several times faster;
-        /// elsewhere the same rounding is applied and `sgemm` does the products (same numbers, no faster).
+        /// AMX (Intel Sapphire Rapids and later) those products run on the matrix tiles, several times faster; with
+        /// AVX512_BF16 (Cooper Lake, AMD Zen 4) as vector dot products, about twice as fast; elsewhere the same
+        /// rounding is applied and `sgemm` does the products (same numbers, no faster). See `BFloat16Kernel`.
         /// all-MiniLM-L6-v2 embeddings keep a cosine similarity of at least 0.9999 with float32's (`docs/encoder.md`).
         case bfloat16
     }
@@ -61,8 +62,8 @@ public struct BertEncoder: Sendable {
         self.init(config: config, weights: try BertWeights(file, config: config), precision: precision)
     }
 
-    /// Whether this encoder's bfloat16 products run on AMX tiles (false in `.float32`).
-    public var usesMatrixTiles: Bool { bfloat16Layers.first?.qkv.usesTiles ?? false }
+    /// Where this encoder's bfloat16 products run (nil in `.float32`).
+    public var bfloat16Kernel: BFloat16Kernel? { bfloat16Layers.first?.qkv.kernel }
 
     /// The result of one forward pass.
     public struct Output: Sendable {
@@ -116,8 +117,8 @@ public struct BertEncoder: Sendable {
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest * longest)
         let scratch = bfloat16Layers.isEmpty ? nil : BFloat16Scratch(
             rows: rows, inputs: max(h, inner), outputs: max(3 * h, inner),
-            tiles: bfloat16Layers.contains { $0.weights.contains(where: \.usesTiles) },
-            rounded: bfloat16Layers.contains { $0.weights.contains { !$0.usesTiles } })
+            packed: bfloat16Layers.contains { $0.weights.contains(where: \.kernel.readsPackedWeight) },
+            rounded: bfloat16Layers.contains { $0.weights.contains { !$0.kernel.readsPackedWeight } })
         defer {
             x.deallocate(); y.deallocate(); qkv.deallocate(); context.deallocate(); hidden.deallocate(); scores.deallocate()
         }
