@@ -130,6 +130,9 @@ public struct AuditLog: Sendable {
         return note
     }
 
+    /// The tree size of the latest signed checkpoint (0 when none was signed).
+    public func latestCheckpointSize() async throws -> Int { try await store.latestCheckpointSize() ?? 0 }
+
     /// Signs a checkpoint when at least `every` entries were appended since the last one (periodic
     /// publication by volume); returns the note, or `nil` when none was due.
     @discardableResult

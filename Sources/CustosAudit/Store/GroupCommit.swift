@@ -1,14 +1,22 @@
+import CustosCore
+
 /// Coalesces appends from concurrent callers into one transaction (group commit): while one write is in
 /// flight, newly arriving appends queue; when it finishes, everything queued is written together. Each
 /// caller still gets its own `AppendBatch` (its own first index and tree head, recorded as a head row), but
 /// they share one commit and one fsync, which is where a durable append's time goes.
+///
+/// A caller that finds no write in flight writes its append itself, in its own task: an uncontended append
+/// costs no task switch. Appends that queued meanwhile are written by a task it starts on its way out.
 actor GroupCommit {
     /// Writes several appends, in order, in one transaction; returns one batch per append.
     typealias Write = @Sendable ([HashedLeaves]) async throws -> [AppendBatch]
 
     private var pending: [(leaves: HashedLeaves, continuation: CheckedContinuation<AppendBatch, any Error>)] = []
-    private var draining = false
+    private var writing = false
     private let write: Write
+
+    /// A store's write returned a batch count unlike its appends' (a bug in the store, never expected).
+    private static let mismatch = CustosError(.internal, "the audit store's write returned a batch count unlike its appends'")
 
     init(write: @escaping Write) {
         self.write = write
@@ -16,12 +24,24 @@ actor GroupCommit {
 
     /// Appends `leaves` in the next group; returns when that group is committed.
     func append(_ leaves: HashedLeaves) async throws -> AppendBatch {
-        try await withCheckedThrowingContinuation { continuation in
-            pending.append((leaves, continuation))
-            if !draining {
-                draining = true
-                Task { await self.drain() }
+        guard !writing else {
+            return try await withCheckedThrowingContinuation { continuation in
+                pending.append((leaves, continuation))
             }
+        }
+        writing = true
+        defer { handOver() }
+        let batches = try await write([leaves])
+        guard batches.count == 1 else { throw Self.mismatch }
+        return batches[0]
+    }
+
+    /// After a write: the appends that queued during it are written by a new task, else the commit is idle.
+    private func handOver() {
+        if pending.isEmpty {
+            writing = false
+        } else {
+            Task { await self.drain() }
         }
     }
 
@@ -31,12 +51,13 @@ actor GroupCommit {
             pending.removeAll()
             do {
                 let batches = try await write(group.map(\.leaves))
+                guard batches.count == group.count else { throw Self.mismatch }
                 for (request, batch) in zip(group, batches) { request.continuation.resume(returning: batch) }
             } catch {
                 // The transaction rolled back as a whole: every append in it failed.
                 for request in group { request.continuation.resume(throwing: error) }
             }
         }
-        draining = false
+        writing = false
     }
 }
