@@ -166,11 +166,30 @@ public enum EchoUpstream {
         })
     }
 
+    /// The value of `[[name:value]]` in `text`, searched in its UTF-8 (a prompt without `[[` costs one pass).
     static func directive(_ name: String, in text: String) -> String? {
-        guard let start = text.range(of: "[[\(name):"), let end = text.range(of: "]]", range: start.upperBound..<text.endIndex) else {
+        let utf8 = text.utf8
+        guard let start = search(Array("[[\(name):".utf8), in: utf8, from: utf8.startIndex),
+              let end = search(Array("]]".utf8), in: utf8, from: start.upperBound) else {
             return nil
         }
         return String(text[start.upperBound..<end.lowerBound])
+    }
+
+    /// The first occurrence of `needle` in `haystack` at or after `from`.
+    private static func search(_ needle: [UInt8], in haystack: String.UTF8View, from: String.Index) -> Range<String.Index>? {
+        guard let first = needle.first else { return nil }
+        var i = from
+        while let hit = haystack[i...].firstIndex(of: first) {
+            var j = hit, k = 0
+            while k < needle.count, j < haystack.endIndex, haystack[j] == needle[k] {
+                j = haystack.index(after: j)
+                k += 1
+            }
+            if k == needle.count { return hit..<j }
+            i = haystack.index(after: hit)
+        }
+        return nil
     }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
