@@ -105,10 +105,10 @@ final class BFloat16Scratch {
 
     /// Room for products of up to `rows` rows, `inputs` inputs and `outputs` outputs, with a packed weight
     /// (`packed`), through `sgemm` on rounded inputs (`rounded`), or both.
-    init(rows: Int, inputs: Int, outputs: Int, packed tiles: Bool, rounded: Bool) {
+    init(rows: Int, inputs: Int, outputs: Int, packed: Bool, rounded: Bool) {
         let paddedRows = (rows + 15) / 16 * 16
-        tileInput = .allocate(capacity: tiles ? paddedRows * inputs : 1)
-        tileSums = .allocate(capacity: tiles ? 16 * outputs : 1)
+        tileInput = .allocate(capacity: packed ? paddedRows * inputs : 1)
+        tileSums = .allocate(capacity: packed ? 16 * outputs : 1)
         roundedInput = .allocate(capacity: rounded ? rows * inputs : 1)
     }
 
