@@ -122,11 +122,21 @@ public final class Gateway: Sendable {
         do {
             try await group.run()
         } catch {
-            try? await upstream?.shutdown()
-            await recorder.log.store.close()
+            await close()
             throw error
         }
+        await close()
+    }
+
+    /// After the server stopped: closes the upstream pool, writes the request index's queued entries, closes the
+    /// audit store.
+    private func close() async {
         try? await upstream?.shutdown()
+        do {
+            try index.flush()
+        } catch {
+            logger.warning("request index write failed at shutdown; those requests cannot be looked up by id", metadata: ["error": "\(error)"])
+        }
         await recorder.log.store.close()
     }
 

@@ -66,6 +66,56 @@ struct PayloadEncryptionTests {
         }
     }
 
+    @Test("a key cached by one log value goes stale when another forgets the subject: the next append is sealed under a new key; the store refuses leaves sealed under a destroyed key and writes the rest",
+          arguments: StoreKind.allCases)
+    func staleCachedKey(_ kind: StoreKind) async throws {
+        try await TestStore.with(kind) { testStore in
+            let master = MasterKey.generate()
+            try await withAuditStore(at: testStore.location) { store in
+                let writer = AuditLog(store: store, cipher: PayloadCipher(master: master))
+                try await writer.append([Self.record("erin", "before the erasure", 0)])
+                let oldKeyID = try #require(PayloadCipher.keyID(ofSealed: try Self.payload(of: try await store.entry(at: 0))))
+                // Another process (here another log value, with its own key cache) forgets erin; the writer still
+                // holds the destroyed key in its cache.
+                let other = AuditLog(store: store, cipher: PayloadCipher(master: master))
+                #expect(try await other.forget(subject: "erin") == [oldKeyID])
+                try await writer.append([Self.record("erin", "after the erasure", 2)])
+                let newKeyID = try #require(PayloadCipher.keyID(ofSealed: try Self.payload(of: try await store.entry(at: 2))))
+                #expect(newKeyID != oldKeyID)
+                #expect(try await writer.readableRecord(at: 2).record == Self.record(nil, "after the erasure", 2))
+
+                // The store's own check, with appends that may share a group commit: those sealed under the
+                // destroyed key are refused naming it, the others are written.
+                var stale = HashedLeaves([Array(#"{"request_id":"stale"}"#.utf8)])
+                stale.sealedUnder = [newKeyID, oldKeyID].sorted()
+                var current = HashedLeaves([Array(#"{"request_id":"current"}"#.utf8)])
+                current.sealedUnder = [newKeyID]
+                let size = try await writer.size()
+                let refusals = try await withThrowingTaskGroup(of: [String]?.self) { group in
+                    for k in 0..<8 {
+                        let leaves = k.isMultiple(of: 2) ? stale : current
+                        group.addTask {
+                            do {
+                                _ = try await store.append(leaves)
+                                return nil
+                            } catch let refused as ForgottenSubjectKeys {
+                                return refused.keyIDs
+                            }
+                        }
+                    }
+                    var all: [[String]] = []
+                    for try await refusal in group { if let refusal { all.append(refusal) } }
+                    return all
+                }
+                #expect(refusals == Array(repeating: [oldKeyID], count: 4))
+                #expect(try await writer.size() == size + 4)
+                for index in size..<(size + 4) {
+                    #expect(String(decoding: try await store.entry(at: index).leaf, as: UTF8.self).contains("current"))
+                }
+            }
+        }
+    }
+
     @Test("a wrong master key, a payload without a subject, and a subject without a master key are precise errors",
           arguments: StoreKind.allCases)
     func errors(_ kind: StoreKind) async throws {

@@ -64,6 +64,23 @@ struct DecisionRecorderTests {
         }
     }
 
+    @Test("the request index: queued entries are seen by the next lookup, and a flush writes them for other readers")
+    func requestIndexQueue() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custos-index-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("gateway.sqlite").path
+        let index = try RequestIndex(path: path)
+        let entries = (0..<6).map { RequestIndex.Entry(requestID: "req_\($0)", auditIndex: $0, caller: "app", action: "allow", time: 1) }
+        index.enqueue(Array(entries[0..<2]), logger: Logger(label: "test"))
+        index.enqueue(Array(entries[2..<5]), logger: Logger(label: "test"))
+        #expect(try index.latest(limit: 10) == entries[0..<5].reversed())
+        #expect(try index.entries(requestID: "req_3") == [entries[3]])
+        index.enqueue([entries[5]], logger: Logger(label: "test"))
+        try index.flush()
+        #expect(try RequestIndex(path: path).entries(requestID: "req_5") == [entries[5]])
+    }
+
     @Test("records one after another: each commits on its own, the checkpoints come every `every` records")
     func sequentialRecords() async throws {
         let (recorder, log, _, _, directory) = try recorder(every: 4)

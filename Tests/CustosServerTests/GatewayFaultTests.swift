@@ -179,6 +179,8 @@ struct GatewayFaultTests {
         let reply = try await inFlight.value
         #expect(reply.status == 200)
         let id = try #require(reply.headers.first(name: "x-custos-request-id"))
+        // Read through another index value once the gateway has stopped: it wrote its queued index entries on the way out.
+        _ = try? await h.gatewayTask.value
         let entries = try RequestIndex(path: h.home.appendingPathComponent("gateway.sqlite").path).entries(requestID: id)
         #expect(entries.count == 1)
         await h.stop()

@@ -15,6 +15,8 @@ public struct AuditLog: Sendable {
     public let store: any AuditStore
     /// Seals payloads; `nil` when the log has no master key (then records with a `subject` are refused).
     public let cipher: PayloadCipher?
+    /// Subjects' data keys as last read, checked by the store at each append (see `SubjectKeyCache`).
+    private let subjectKeys = SubjectKeyCache()
 
     /// A log over `store`.
     public init(store: any AuditStore, cipher: PayloadCipher? = nil) {
@@ -25,16 +27,37 @@ public struct AuditLog: Sendable {
     /// Number of entries.
     public func size() async throws -> Int { try await store.frontier().size }
 
+    /// Times an append seals its payloads again after the store found one of their keys destroyed meanwhile.
+    static let resealAttempts = 3
+
     /// Appends records (each a JSON object) in one durable transaction; returns the batch (first index,
     /// new tree head).
+    ///
+    /// Payloads are sealed under their subjects' keys as cached from earlier appends; the store confirms inside
+    /// its transaction that those keys still exist. When a subject was forgotten meanwhile (by another process),
+    /// its cached key is dropped and the records are sealed again under the subject's new key.
     @discardableResult
     public func append(_ records: [JSONValue]) async throws -> AppendBatch {
-        var stored: [JSONValue] = []
-        stored.reserveCapacity(records.count)
-        for (k, record) in records.enumerated() {
-            stored.append(try await sealed(record, number: k + 1))
+        var attempt = 1
+        while true {
+            var keyIDs: Set<String> = []
+            var stored: [JSONValue] = []
+            stored.reserveCapacity(records.count)
+            for (k, record) in records.enumerated() {
+                stored.append(try await sealed(record, number: k + 1, keyIDs: &keyIDs))
+            }
+            var leaves = try await Self.encode(stored)
+            leaves.sealedUnder = keyIDs.sorted()
+            do {
+                return try await store.append(leaves)
+            } catch let forgotten as ForgottenSubjectKeys {
+                subjectKeys.forget(keyIDs: Set(forgotten.keyIDs))
+                guard attempt < Self.resealAttempts else {
+                    throw CustosError(.io, "\(forgotten) (\(attempt) attempts; subjects are being forgotten while their records are appended)")
+                }
+                attempt += 1
+            }
         }
-        return try await store.append(try await Self.encode(stored))
     }
 
     /// Records per encoding task: a batch smaller than two of these is encoded inline, where a task would cost
@@ -61,8 +84,9 @@ public struct AuditLog: Sendable {
         }
     }
 
-    /// The record as stored: with a cipher, `payload` sealed under the subject's key and `subject` removed.
-    private func sealed(_ record: JSONValue, number: Int) async throws -> JSONValue {
+    /// The record as stored: with a cipher, `payload` sealed under the subject's key (whose id joins `keyIDs`)
+    /// and `subject` removed.
+    private func sealed(_ record: JSONValue, number: Int, keyIDs: inout Set<String>) async throws -> JSONValue {
         guard case .object(var fields) = record else {
             throw CustosError(.invalidInput, "record \(number) is not a JSON object")
         }
@@ -81,7 +105,14 @@ public struct AuditLog: Sendable {
         guard let payload = fields["payload"] else {
             throw CustosError(.invalidInput, "record \(number) has a subject but no payload")
         }
-        let key = try await store.subjectKey(for: subject) { try cipher.newSubjectKey() }
+        let key: WrappedKey
+        if let cached = subjectKeys.key(for: subject) {
+            key = cached
+        } else {
+            key = try await store.subjectKey(for: subject) { try cipher.newSubjectKey() }
+            subjectKeys.remember(key, for: subject)
+        }
+        keyIDs.insert(key.keyID)
         fields["payload"] = try cipher.seal(payload, with: key)
         fields["subject"] = nil
         return .object(fields)
@@ -109,6 +140,7 @@ public struct AuditLog: Sendable {
     /// (not the subject). Returns the key ids destroyed; none when the subject had no payloads.
     @discardableResult
     public func forget(subject: String, time: Date = Date()) async throws -> [String] {
+        subjectKeys.forget(subject: subject)
         let ids = try await store.forget(subject: subject)
         if !ids.isEmpty {
             try await append([.object([

@@ -71,6 +71,10 @@ public struct HashedLeaves: Sendable {
     public let leaves: [[UInt8]]
     /// SHA-256(0x00 ‖ leaf) of each leaf, in the same order.
     public let hashes: [Hash]
+    /// The ids of the subject data keys these leaves' payloads are sealed under, sorted, without repeats. The
+    /// store checks inside its append transaction that each still exists, and refuses the append with
+    /// `ForgottenSubjectKeys` otherwise: no payload is stored under a key destroyed before it committed.
+    public var sealedUnder: [String] = []
 
     /// Hashes `leaves`.
     public init(_ leaves: [[UInt8]]) {
@@ -82,6 +86,7 @@ public struct HashedLeaves: Sendable {
     public init(joining parts: [HashedLeaves]) {
         leaves = parts.flatMap(\.leaves)
         hashes = parts.flatMap(\.hashes)
+        sealedUnder = Array(Set(parts.flatMap(\.sealedUnder))).sorted()
     }
 
     /// Number of leaves.

@@ -46,6 +46,25 @@ public struct WrappedKey: Sendable, Equatable {
     }
 }
 
+/// A store refused an append because a data key its payloads were sealed under (`HashedLeaves.sealedUnder`) no
+/// longer exists: the subject was forgotten after the key was read. Nothing of that append was written (other
+/// appends committed in the same transaction were).
+/// `AuditLog` answers it by sealing the payloads again under the subject's current key.
+public struct ForgottenSubjectKeys: Error, Sendable, CustomStringConvertible {
+    /// The missing key ids.
+    public let keyIDs: [String]
+
+    /// The error for `keyIDs`.
+    public init(keyIDs: [String]) {
+        self.keyIDs = keyIDs
+    }
+
+    /// What happened, naming the keys.
+    public var description: String {
+        "the subject data key\(keyIDs.count == 1 ? "" : "s") \(keyIDs.joined(separator: ", ")) \(keyIDs.count == 1 ? "was" : "were") destroyed (subject forgotten) before the append committed; nothing was written"
+    }
+}
+
 /// Where an audit log keeps its entries, tree state, signed checkpoints and wrapped subject keys.
 ///
 /// `append` must be atomic and durable before it returns, and serialized with every other writer of
@@ -54,7 +73,9 @@ public struct WrappedKey: Sendable, Equatable {
 /// frontier. That is what makes one linear history out of concurrent appenders.
 public protocol AuditStore: Sendable {
     /// Appends leaves (hashed by the caller, outside the store's lock) after the current last entry; returns
-    /// the batch written (first index, new head).
+    /// the batch written (first index, new head). Inside the same transaction it checks that every key in
+    /// `leaves.sealedUnder` still exists (serialized with `forget`), and throws `ForgottenSubjectKeys`, writing
+    /// nothing, when one does not.
     func append(_ leaves: HashedLeaves) async throws -> AppendBatch
     /// The stored tree state (size and frontier).
     func frontier() async throws -> MerkleFrontier

@@ -8,8 +8,8 @@ import CustosCore
 /// A caller that finds no write in flight writes its append itself, in its own task: an uncontended append
 /// costs no task switch. Appends that queued meanwhile are written by a task it starts on its way out.
 actor GroupCommit {
-    /// Writes several appends, in order, in one transaction; returns one batch per append.
-    typealias Write = @Sendable ([HashedLeaves]) async throws -> [AppendBatch]
+    /// Writes several appends, in order, in one transaction; returns one outcome per append.
+    typealias Write = @Sendable ([HashedLeaves]) async throws -> [AppendOutcome]
 
     private var pending: [(leaves: HashedLeaves, continuation: CheckedContinuation<AppendBatch, any Error>)] = []
     private var writing = false
@@ -31,9 +31,9 @@ actor GroupCommit {
         }
         writing = true
         defer { handOver() }
-        let batches = try await write([leaves])
-        guard batches.count == 1 else { throw Self.mismatch }
-        return batches[0]
+        let outcomes = try await write([leaves])
+        guard outcomes.count == 1 else { throw Self.mismatch }
+        return try outcomes[0].get()
     }
 
     /// After a write: the appends that queued during it are written by a new task, else the commit is idle.
@@ -50,14 +50,26 @@ actor GroupCommit {
             let group = pending
             pending.removeAll()
             do {
-                let batches = try await write(group.map(\.leaves))
-                guard batches.count == group.count else { throw Self.mismatch }
-                for (request, batch) in zip(group, batches) { request.continuation.resume(returning: batch) }
+                let outcomes = try await write(group.map(\.leaves))
+                guard outcomes.count == group.count else { throw Self.mismatch }
+                for (request, outcome) in zip(group, outcomes) { request.continuation.resume(with: outcome.mapError { $0 }) }
             } catch {
                 // The transaction rolled back as a whole: every append in it failed.
                 for request in group { request.continuation.resume(throwing: error) }
             }
         }
         writing = false
+    }
+}
+
+/// One append's outcome in a group transaction: its batch, or refused (nothing of it written) because a data key
+/// its payloads were sealed under is gone. The other appends of the group are written either way.
+typealias AppendOutcome = Result<AppendBatch, ForgottenSubjectKeys>
+
+extension HashedLeaves {
+    /// The refusal of these leaves when any key they were sealed under is among `missing`, else `nil`.
+    func refusal(missing: Set<String>) -> ForgottenSubjectKeys? {
+        let gone = sealedUnder.filter(missing.contains)
+        return gone.isEmpty ? nil : ForgottenSubjectKeys(keyIDs: gone)
     }
 }

@@ -121,8 +121,10 @@ public final class PostgresAuditStore: AuditStore {
         try await group.append(leaves)
     }
 
-    /// Writes appends in order in one transaction; returns one batch per append.
-    private static func write(_ appends: [HashedLeaves], client: PostgresClient, endpoint: PostgresEndpoint) async throws -> [AppendBatch] {
+    /// Writes appends in order in one transaction; returns one batch per append. First checks that the data keys
+    /// the payloads were sealed under still exist, holding them (`FOR SHARE`) so that a concurrent `forget` waits
+    /// for this commit; an append sealed under a missing one is refused, the others are written.
+    private static func write(_ appends: [HashedLeaves], client: PostgresClient, endpoint: PostgresEndpoint) async throws -> [AppendOutcome] {
         try await client.withTransaction(logger: logger) { db in
             var state: (size: Int, frontier: ByteBuffer)?
             for try await row in try await db.query(
@@ -133,14 +135,29 @@ public final class PostgresAuditStore: AuditStore {
             guard let state else {
                 throw CustosError(.invalidInput, "corrupt audit store in \(endpoint): the tree state row is missing")
             }
+            let keyIDs = Set(appends.flatMap(\.sealedUnder))
+            var missing: Set<String> = []
+            if !keyIDs.isEmpty {
+                var present: Set<String> = []
+                for try await id in try await db.query(
+                    "SELECT key_id FROM custos_audit.subject_key WHERE key_id = ANY(\(Array(keyIDs))::text[]) FOR SHARE", logger: logger
+                ).decode(String.self) {
+                    present.insert(id)
+                }
+                missing = keyIDs.subtracting(present)
+            }
             var frontier = try MerkleFrontier(size: state.size, serialized: Array(state.frontier.readableBytesView))
-            var batches: [AppendBatch] = []
+            var outcomes: [AppendOutcome] = []
             var indices: [Int] = []
             var leafBuffers: [ByteBuffer] = []
             var hashBuffers: [ByteBuffer] = []
             var headSizes: [Int] = []
             var headRoots: [ByteBuffer] = []
             for leaves in appends {
+                if let refusal = leaves.refusal(missing: missing) {
+                    outcomes.append(.failure(refusal))
+                    continue
+                }
                 let batch = AppendBatch(extending: frontier, with: leaves)
                 for (k, leaf) in leaves.leaves.enumerated() {
                     indices.append(batch.first + k)
@@ -152,9 +169,9 @@ public final class PostgresAuditStore: AuditStore {
                     headRoots.append(ByteBuffer(bytes: batch.head.root))
                 }
                 frontier = batch.frontier
-                batches.append(batch)
+                outcomes.append(.success(batch))
             }
-            guard !indices.isEmpty else { return batches }
+            guard !indices.isEmpty else { return outcomes }
             // One round trip for every write; the WHERE on the old size guards the linear order even if the row lock
             // were ever bypassed.
             var updated = 0
@@ -173,7 +190,7 @@ public final class PostgresAuditStore: AuditStore {
             guard updated == 1 else {
                 throw CustosError(.internal, "the tree state in \(endpoint) changed during an append that held its lock")
             }
-            return batches
+            return outcomes
         }
     }
 

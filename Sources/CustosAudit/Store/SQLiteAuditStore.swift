@@ -83,24 +83,37 @@ public struct SQLiteAuditStore: AuditStore {
     private static let fullInsertSQL = insertSQL(rows: rowsPerInsert)
 
     /// Writes appends in order in one transaction: each extends the frontier the previous one left and records
-    /// its own tree head; the state row is written once.
-    private static func write(_ appends: [HashedLeaves], to queue: DatabaseQueue) async throws -> [AppendBatch] {
+    /// its own tree head; the state row is written once. First checks, under the same write lock as `forget`,
+    /// that the data keys the payloads were sealed under still exist; an append sealed under a missing one is
+    /// refused, the others are written.
+    private static func write(_ appends: [HashedLeaves], to queue: DatabaseQueue) async throws -> [AppendOutcome] {
         try await queue.write { db in
+            let keyIDs = Set(appends.flatMap(\.sealedUnder))
+            var missing: Set<String> = []
+            if !keyIDs.isEmpty {
+                let present = try String.fetchSet(db, sql: "SELECT key_id FROM subject_key WHERE key_id IN (\(databaseQuestionMarks(count: keyIDs.count)))",
+                                                  arguments: StatementArguments(Array(keyIDs)))
+                missing = keyIDs.subtracting(present)
+            }
             var frontier = try Self.frontier(db)
-            var batches: [AppendBatch] = []
-            batches.reserveCapacity(appends.count)
+            var outcomes: [AppendOutcome] = []
+            outcomes.reserveCapacity(appends.count)
             for leaves in appends {
+                if let refusal = leaves.refusal(missing: missing) {
+                    outcomes.append(.failure(refusal))
+                    continue
+                }
                 let batch = AppendBatch(extending: frontier, with: leaves)
                 try insertEntries(db, first: batch.first, leaves: leaves)
                 if !leaves.isEmpty {
                     try db.execute(sql: "INSERT INTO head (size, root) VALUES (?, ?)", arguments: [batch.head.size, Data(batch.head.root)])
                 }
                 frontier = batch.frontier
-                batches.append(batch)
+                outcomes.append(.success(batch))
             }
             try db.execute(sql: "UPDATE tree_state SET size = ?, frontier = ? WHERE id = 1",
                            arguments: [frontier.size, Data(frontier.serialized)])
-            return batches
+            return outcomes
         }
     }
 

@@ -91,7 +91,8 @@ public actor DecisionRecorder {
         appended += records.count
         lastError = nil
         lastFailure = nil
-        // Indexed before anyone is answered, so a caller's next request (feedback) finds it.
+        // Queued for the index before anyone is answered; a lookup writes the queue first, so a caller's next
+        // request (feedback) finds it, and no request waits for the index's own transaction.
         if let index {
             let now = Date().timeIntervalSince1970
             let entries = records.enumerated().compactMap { k, record -> RequestIndex.Entry? in
@@ -99,7 +100,7 @@ public actor DecisionRecorder {
                 return RequestIndex.Entry(requestID: id, auditIndex: written.first + k, caller: record["caller"]?.stringValue ?? "",
                                           action: record["action"]?.stringValue ?? "", time: now)
             }
-            do { try index.add(entries) } catch { logger.warning("request index write failed", metadata: ["error": "\(error)"]) }
+            index.enqueue(entries, logger: logger)
         }
         return written.first
     }

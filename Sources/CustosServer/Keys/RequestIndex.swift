@@ -2,10 +2,17 @@ import CustosCore
 import CustosSQLite
 import Foundation
 import GRDB
+import Logging
+import Synchronization
 
 /// Which audit record belongs to which request, in `gateway.sqlite`: how feedback finds the request it rates
 /// and how the admin routes find a decision by request id. The audit log stays the source of truth (this index
 /// is written after the record is durable, in batches); a lost index row loses a lookup, never a record.
+///
+/// The gateway queues entries (`enqueue`) rather than writing them while the request waits: a background task
+/// writes them, and every lookup through this value writes what is queued first, so a caller's next request
+/// (feedback on the answer it just got) always finds its entry. Entries still queued when the process dies are
+/// lost, as the `synchronous = NORMAL` setting already allows for the last ones written.
 public final class RequestIndex: Sendable {
     /// One indexed request.
     public struct Entry: Sendable, Equatable, Codable {
@@ -20,6 +27,15 @@ public final class RequestIndex: Sendable {
         /// Seconds since 1970.
         public var time: Double
 
+        /// An entry for `requestID`'s record at `auditIndex`.
+        public init(requestID: String, auditIndex: Int, caller: String, action: String, time: Double) {
+            self.requestID = requestID
+            self.auditIndex = auditIndex
+            self.caller = caller
+            self.action = action
+            self.time = time
+        }
+
         enum CodingKeys: String, CodingKey {
             case requestID = "request_id"
             case auditIndex = "audit_index"
@@ -31,6 +47,8 @@ public final class RequestIndex: Sendable {
     private let path: String
     /// WAL checkpoints off the write path: the index is written while requests wait for their answer.
     private let checkpointer: WALCheckpointer
+    /// Entries queued for the background write, and whether a write task is on its way.
+    private let queued = Mutex<(entries: [Entry], scheduled: Bool)>(([], false))
 
     /// Opens (creating) the index in the gateway database.
     public init(path: String) throws {
@@ -56,11 +74,40 @@ public final class RequestIndex: Sendable {
         checkpointer = try WALCheckpointer(path: path, what: "the gateway request index")
     }
 
-    /// Adds entries.
+    /// Adds entries now, with whatever is queued.
     public func add(_ entries: [Entry]) throws {
+        queued.withLock { $0.entries += entries }
+        try flush()
+    }
+
+    /// Queues entries for a background task to write (with whatever else queues meanwhile); returns at once.
+    /// A failed write is logged to `logger`: those entries' lookups are lost, their audit records are not.
+    public func enqueue(_ entries: [Entry], logger: Logger) {
         guard !entries.isEmpty else { return }
+        let start = queued.withLock { queued in
+            queued.entries += entries
+            defer { queued.scheduled = true }
+            return !queued.scheduled
+        }
+        guard start else { return }
+        Task.detached {
+            do {
+                try self.flush()
+            } catch {
+                logger.warning("request index write failed; those requests cannot be looked up by id", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Writes the queued entries. They are taken from the queue inside the write transaction, so a read that
+    /// follows a flush on this index (its queue is serial) sees every entry queued before the flush.
+    public func flush() throws {
         try SQLiteDatabase.run("the gateway request index", path: path) {
             try queue.write { db in
+                let entries = queued.withLock { queued in
+                    defer { queued = ([], false) }
+                    return queued.entries
+                }
                 for e in entries {
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO request_index (request_id, audit_index, caller, action, time) VALUES (?, ?, ?, ?, ?)",
@@ -72,7 +119,8 @@ public final class RequestIndex: Sendable {
 
     /// The entries of a request (a streamed request has a start and an end record), oldest first.
     public func entries(requestID: String) throws -> [Entry] {
-        try SQLiteDatabase.run("the gateway request index", path: path) {
+        try flush()
+        return try SQLiteDatabase.run("the gateway request index", path: path) {
             try queue.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM request_index WHERE request_id = ? ORDER BY audit_index", arguments: [requestID])
                     .map(Self.entry)
@@ -82,7 +130,8 @@ public final class RequestIndex: Sendable {
 
     /// The latest `limit` entries, newest first.
     public func latest(limit: Int) throws -> [Entry] {
-        try SQLiteDatabase.run("the gateway request index", path: path) {
+        try flush()
+        return try SQLiteDatabase.run("the gateway request index", path: path) {
             try queue.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM request_index ORDER BY audit_index DESC LIMIT ?", arguments: [limit])
                     .map(Self.entry)
