@@ -142,6 +142,8 @@ public struct AuditLog: Sendable {
     public func forget(subject: String, time: Date = Date()) async throws -> [String] {
         subjectKeys.forget(subject: subject)
         let ids = try await store.forget(subject: subject)
+        // An append of this process may have cached the key again while the store was deleting it.
+        subjectKeys.forget(keyIDs: Set(ids))
         if !ids.isEmpty {
             try await append([.object([
                 "event": .string("erasure"), "key_ids": .array(ids.map(JSONValue.string)),
