@@ -8,6 +8,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import UnixSignals
 import Synchronization
@@ -33,6 +34,7 @@ public final class Gateway: Sendable {
     let environment: ScannerEnvironment
     let pseudonymKey: AnonymizerKey
     let limiter = RateLimiter()
+    let executors = GatewayExecutors()
     /// The gateway's metrics.
     public let metrics = GatewayMetrics()
     let logger: Logger
@@ -120,7 +122,9 @@ public final class Gateway: Sendable {
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: signals, logger: logger))
         control?.attach(group)
         do {
-            try await group.run()
+            try await withTaskExecutorPreference(executors.server) {
+                try await group.run()
+            }
         } catch {
             await close()
             throw error
@@ -153,28 +157,28 @@ public final class Gateway: Sendable {
         router.get("/v1/models") { request, _ in await self.handle("models", request, role: .client) { _, caller, id in
             try await self.models(caller: caller, requestID: id)
         } }
-        router.post("/v1/chat/completions") { request, _ in await self.handle("chat", request, role: .client) { body, caller, id in
+        router.post("/v1/chat/completions") { request, _ in await self.handle("chat", request, role: .client, placement: .loopIfLight) { body, caller, id in
             try await self.chat(body: body, caller: caller, requestID: id, request: request)
         } }
-        router.post("/v1/moderations") { request, _ in await self.handle("moderations", request, role: .client) { body, caller, id in
+        router.post("/v1/moderations") { request, _ in await self.handle("moderations", request, role: .client, placement: .offLoop) { body, caller, id in
             try await self.moderations(body: body, caller: caller, requestID: id)
         } }
-        router.post("/v1/embeddings") { request, _ in await self.handle("embeddings", request, role: .client) { body, caller, id in
+        router.post("/v1/embeddings") { request, _ in await self.handle("embeddings", request, role: .client, placement: .offLoop) { body, caller, id in
             try await self.embeddings(body: body, caller: caller, requestID: id)
         } }
         router.post("/v1/feedback") { request, _ in await self.handle("feedback", request, role: .client) { body, caller, id in
             try await self.feedback(body: body, caller: caller, requestID: id)
         } }
-        router.get("/admin/decisions") { request, _ in await self.handle("admin", request, role: .admin) { _, _, id in
+        router.get("/admin/decisions") { request, _ in await self.handle("admin", request, role: .admin, placement: .offLoop) { _, _, id in
             try await self.latestDecisions(request: request, requestID: id)
         } }
         router.get("/admin/decisions/:request_id") { request, context in
             let wanted = context.parameters.get("request_id") ?? ""
-            return await self.handle("admin", request, role: .admin) { _, _, id in
+            return await self.handle("admin", request, role: .admin, placement: .offLoop) { _, _, id in
                 try await self.decision(of: wanted, requestID: id)
             }
         }
-        router.get("/admin/checkpoint") { request, _ in await self.handle("admin", request, role: .admin) { _, _, id in
+        router.get("/admin/checkpoint") { request, _ in await self.handle("admin", request, role: .admin, placement: .offLoop) { _, _, id in
             try await self.checkpoint(requestID: id)
         } }
         return router
@@ -184,8 +188,12 @@ public final class Gateway: Sendable {
 
     /// Authenticates, rate-limits, reads the body (bounded), runs `body`, maps errors to OpenAI error responses
     /// and counts the request.
-    func handle(_ route: String, _ request: Request, role: KeyRole,
+    /// `placement` says where `body` runs (`GatewayExecutors`): on the event loop that read the request, or
+    /// off the loops for work that may take milliseconds.
+    func handle(_ route: String, _ request: Request, role: KeyRole, placement: GatewayExecutors.Placement = .loop,
                 _ body: @Sendable ([UInt8], APIKey, String) async throws -> Response) async -> Response {
+        // The server's tasks run on the loop that read their request: pin this request to it.
+        let home = executors.home()
         let clock = ContinuousClock()
         let start = clock.now
         let requestID = Self.newRequestID()
@@ -198,7 +206,15 @@ public final class Gateway: Sendable {
                                    type: "rate_limit_error", code: "rate_limit_exceeded", retryAfter: wait)
             }
             let bytes = request.method == .post ? try await readBody(request) : []
-            response = try await body(bytes, caller, requestID)
+            let onLoop = switch placement {
+            case .loop: true
+            case .offLoop: false
+            case .loopIfLight: try bytes.count <= GatewayExecutors.loopBodyBytes && policies.pipeline(for: caller).isLight
+            }
+            let executor: (any TaskExecutor)? = onLoop ? home : executors.offLoop
+            response = try await withTaskExecutorPreference(executor) {
+                try await body(bytes, caller, requestID)
+            }
         } catch let error as GatewayError {
             response = error.response(requestID: requestID)
         } catch let error as CustosError {

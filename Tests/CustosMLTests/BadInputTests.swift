@@ -12,6 +12,8 @@ struct BadInputTests {
         #expect(throws: CustosError.self) { try embedder.embed("") }
         #expect(throws: CustosError.self) { try embedder.embed(["fine", " \u{200B} "]) }
         #expect(try embedder.embed("", options: .init(allowEmpty: true)).tokenIDs.count == 2)
+        // No texts at all is no work, not a crash (a topic scanner with denied topics only embeds no allowed ones).
+        #expect(try embedder.embed([String]()).isEmpty)
     }
 
     @Test("over-long text is truncated and reported")

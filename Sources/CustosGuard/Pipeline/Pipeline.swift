@@ -40,6 +40,9 @@ public struct Pipeline: Sendable {
     let normalizer: TextNormalizer
     /// The worker processes, when the policy isolates its scanners (then `stages` is empty here).
     let workers: ScannerWorkers?
+    /// Whether every scan runs here without a neural model (no scanner `runsModel`, no worker processes): a short
+    /// text then takes tens of microseconds, little enough to scan on a server's event loop.
+    public let isLight: Bool
 
     /// Builds every scanner of `policy` (or, with `isolation: process`, starts a worker that builds them). A
     /// scanner that cannot be built (missing model) fails its stage at scan time according to the fail mode,
@@ -60,6 +63,7 @@ public struct Pipeline: Sendable {
                 command: command, policy: policy, strict: strict, count: isolation.workers ?? Parallel.threadCount,
                 timeout: .milliseconds(Int64((isolation.timeoutSeconds ?? Self.defaultWorkerTimeoutSeconds) * 1000)))
             stages = [:]
+            isLight = false
             return
         }
         workers = nil
@@ -76,6 +80,7 @@ public struct Pipeline: Sendable {
             }
         }
         self.stages = stages
+        isLight = !stages.values.joined().contains { $0.scanner?.runsModel ?? false }
     }
 
     /// The process ids of the running scanner workers (empty without isolation).

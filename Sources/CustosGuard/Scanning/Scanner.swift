@@ -46,9 +46,15 @@ public protocol Scanner: Sendable {
     func scan(_ input: ScanInput) throws -> ScanResult
     /// Scans many texts (evaluation, batch scoring); model-backed scanners batch their model calls.
     func scan(batch inputs: [ScanInput]) throws -> [ScanResult]
+    /// Whether a scan runs a neural model (milliseconds per text, against microseconds for pattern and lexicon
+    /// scanners). Servers use it to keep such work off their event loops. False unless a scanner says otherwise.
+    var runsModel: Bool { get }
 }
 
 extension Scanner {
+    /// Pattern, lexicon and linear-model scanners: no neural model.
+    public var runsModel: Bool { false }
+
     /// Scans the texts one by one on all cores; the first error (in input order) is thrown, naming the row.
     public func scan(batch inputs: [ScanInput]) throws -> [ScanResult] {
         let outcomes = Parallel.map(inputs.count) { k in Result { try scan(inputs[k]) } }

@@ -73,6 +73,7 @@ public final class Embedder: Sendable {
 
     /// Embeds texts, in order; an empty text is an error naming its index unless `options.allowEmpty`.
     public func embed(_ texts: [String], options: Options = Options()) throws -> [Embedding] {
+        guard !texts.isEmpty else { return [] }
         let tokenized = texts.map(tokenizer.tokenize)
         if !options.allowEmpty, let empty = tokenized.firstIndex(where: { $0.ids.count <= 2 }) {
             throw CustosError(

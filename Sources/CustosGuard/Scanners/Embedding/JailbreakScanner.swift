@@ -7,6 +7,8 @@ public struct JailbreakScanner: Scanner {
     public let name = "jailbreak"
     /// The head's chosen threshold.
     public var defaultThreshold: Double { head.threshold }
+    /// Embeds every text with the sentence encoder.
+    public var runsModel: Bool { true }
     let head: JailbreakHead
     let embedder: Embedder
 

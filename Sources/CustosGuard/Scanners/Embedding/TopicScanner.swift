@@ -11,6 +11,8 @@ public struct TopicScanner: Scanner {
     public let name = "topic"
     /// Off-topic is a positive.
     public let defaultThreshold = 0.5
+    /// Embeds every text with the sentence encoder.
+    public var runsModel: Bool { true }
     let allowed: [[Float]]
     let denied: [[Float]]
     let minSimilarity: Double
