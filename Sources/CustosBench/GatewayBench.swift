@@ -56,8 +56,12 @@ struct GatewayBench: AsyncParsableCommand {
         config.upstream = "http://127.0.0.1:\(upstreamPort)/v1"
         config.rateLimitPerSecond = 1e9
         config.rateLimitBurst = 1e9
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
+        // Logged as `custos serve` logs by default (a JSON line per request at info), to /dev/null.
+        let devNull = open("/dev/null", O_WRONLY)
+        guard devNull >= 0 else { throw CustosError(.io, "cannot open /dev/null for the gateway's log") }
+        defer { close(devNull) }
+        let logOutput = JSONLogOutput(fileDescriptor: devNull)
+        let logger = Logger(label: "custos.gateway") { JSONLogHandler(label: $0, level: .info, output: logOutput) }
         let gateway = try await Gateway(configuration: config, logger: logger)
         let control = GatewayControl()
         let (gwStream, gwContinuation) = AsyncStream.makeStream(of: Int.self)

@@ -59,11 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw CustosError(.usage, "--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         let gateway = try await Gateway(configuration: settings, logger: Logger(label: "custos.gateway"))
         let host = settings.host
         let upstream = settings.upstream ?? "none"

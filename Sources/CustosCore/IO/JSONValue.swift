@@ -69,6 +69,16 @@ public indirect enum JSONValue: Sendable, Equatable, Codable {
         return out
     }
 
+    /// Appends compact JSON text for this value to `out` (as `jsonBytes`, without a new array per value).
+    public func appendJSON(to out: inout [UInt8]) throws {
+        try JSONText.write(self, into: &out)
+    }
+
+    /// Appends `text` as a JSON string literal (quoted, escaped) to `out`.
+    public static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        JSONText.writeString(text, into: &out)
+    }
+
     /// Parses JSON text (RFC 8259); malformed text is an error naming the byte offset.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try JSONText.parse(bytes)
