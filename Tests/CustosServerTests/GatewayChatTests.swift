@@ -126,6 +126,20 @@ struct GatewayChatTests {
         #expect(text.hasSuffix("and that is all I know about it."))
     }
 
+    @Test("a long answer to a short prompt (screened off the event loop) arrives whole")
+    func longAnswer() async throws {
+        let h = try await GatewayHarness.shared.value
+        // The strict key's policy is light, so the request is pinned to its loop; its 32 KB answer is screened off it.
+        let reply = try await h.send("/v1/chat/completions", body: GatewayHarness.chat("[[long:3000]]"), key: h.strictKey)
+        #expect(reply.status == 200)
+        guard case .array(let choices)? = reply.json["choices"] else { Issue.record("no choices"); return }
+        let content = choices.first?["message"]?["content"]?.stringValue ?? ""
+        #expect(content.utf8.count > 16 << 10)
+        #expect(content.hasPrefix("part 0. part 1. "))
+        #expect(content.hasSuffix("part 2999. "))
+        #expect(reply.headers.first(name: "x-custos-decision") == "allow")
+    }
+
     @Test("a blocked non-streamed answer comes back as a refusal with finish_reason content_filter")
     func plainAnswerBlocked() async throws {
         let h = try await GatewayHarness.shared.value

@@ -57,13 +57,13 @@ struct PipelineLightnessTests {
     func lightness() throws {
         let patterns = try PolicyLoader.parse("""
             input:
-              - scanner: secrets
-                action: block
-              - scanner: pii
-                action: pseudonymize
               - scanner: offensive
                 action: flag
+              - scanner: pii
+                action: redact
             output:
+              - scanner: exfiltration
+                action: block
               - scanner: banned_words
                 action: block
                 options:

@@ -17,7 +17,7 @@ import Synchronization
 /// - `[[status:CODE]]` answers that HTTP status with an OpenAI error body;
 /// - `[[reset]]` sends part of the answer and drops the connection;
 /// - `[[malformed]]` streams an event that is not JSON;
-/// - `[[long:N]]` streams N chunks (for disconnect tests).
+/// - `[[long:N]]` answers N parts "part k. " (streamed: one chunk each; for disconnect tests and long answers).
 /// `GET /stats` reports how many requests it saw and how many streams ended because the reader went away.
 public enum EchoUpstream {
     /// Counters a test can read.
@@ -87,8 +87,9 @@ public enum EchoUpstream {
         if let code = directive("status", in: prompt).flatMap(Int.init) {
             return json(HTTPResponse.Status(code: code), #"{"error":{"message":"echo upstream asked to fail with \#(code)","type":"server_error"}}"#)
         }
+        let long = directive("long", in: prompt).flatMap(Int.init).map { min(max($0, 0), 1_000_000) }
         let text = directive("say", in: prompt) ?? directive("say-reversed", in: prompt).map { String($0.reversed()) }
-            ?? "echo: \(prompt)"
+            ?? long.map { (0..<$0).map { "part \($0). " }.joined() } ?? "echo: \(prompt)"
         let id = "chatcmpl-echo\(stats.requests)"
         let promptTokens = prompt.split(separator: " ").count
         let completionTokens = text.split(separator: " ").count
@@ -113,7 +114,6 @@ public enum EchoUpstream {
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try answer.jsonBytes())))
         }
         let slow = directive("slow", in: prompt).flatMap(Int.init)
-        let long = directive("long", in: prompt).flatMap(Int.init)
         let reset = prompt.contains("[[reset]]")
         let malformed = prompt.contains("[[malformed]]")
         let includeUsage = object["stream_options"]?["include_usage"] == .bool(true)

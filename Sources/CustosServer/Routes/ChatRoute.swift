@@ -90,8 +90,31 @@ extension Gateway {
             throw UpstreamFailure.malformed(error.description)
         }
 
-        var output = Screening()
         let outputStart = clock.now
+        // A request pinned to its event loop screens a long answer off it, as a long request is (GatewayExecutors).
+        let long = answerBytes.count > GatewayExecutors.loopBodyBytes
+        let (output, delivered) = try await withTaskExecutorPreference(long ? executors.offLoop : nil) {
+            try Self.screen(&answer, pipeline: pipeline, pseudonyms: pseudonyms)
+        }
+        metrics.screening(side: "output", duration: clock.now - outputStart)
+        count(output, side: "output")
+        record.output = output
+        record.answers = delivered
+        record.usage = answer.usage
+        record.outcome = output.action == .block ? "blocked_output" : "completed"
+        record.status = 200
+        try await self.record(record)
+
+        var response = JSONResponse.make(.ok, bytes: try answer.bytes(), requestID: requestID)
+        response.headers[JSONResponse.decisionHeader] = max(input.action, output.action).rawValue
+        return response
+    }
+
+    /// Screens each choice of `answer`: a blocked one becomes a refusal, the others are sanitized and get their
+    /// pseudonyms back. Returns the screening and the texts delivered (nil where blocked or empty).
+    static func screen(_ answer: inout ChatResponse, pipeline: Pipeline,
+                       pseudonyms: PseudonymSession) throws -> (Screening, [String?]) {
+        var output = Screening()
         var delivered: [String?] = []
         for (k, content) in answer.contents.enumerated() {
             guard let content else {
@@ -109,18 +132,7 @@ extension Gateway {
             answer.setContent(choice: k, to: restored)
             delivered.append(restored)
         }
-        metrics.screening(side: "output", duration: clock.now - outputStart)
-        count(output, side: "output")
-        record.output = output
-        record.answers = delivered
-        record.usage = answer.usage
-        record.outcome = output.action == .block ? "blocked_output" : "completed"
-        record.status = 200
-        try await self.record(record)
-
-        var response = JSONResponse.make(.ok, bytes: try answer.bytes(), requestID: requestID)
-        response.headers[JSONResponse.decisionHeader] = max(input.action, output.action).rawValue
-        return response
+        return (output, delivered)
     }
 
     /// Appends a request's record; when the store fails the request fails with 503 and nothing is answered.
