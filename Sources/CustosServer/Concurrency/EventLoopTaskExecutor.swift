@@ -58,14 +58,12 @@ struct GatewayExecutors: Sendable {
     /// one thread by the pipeline).
     static let loopBodyBytes = 16 << 10
 
-    /// The group the server and the upstream client use.
-    let group: MultiThreadedEventLoopGroup
     /// Runs each job on the loop that enqueued it: the server runs under this one.
     let server: EventLoopTaskExecutor
     private let pinned: [ObjectIdentifier: EventLoopTaskExecutor]
 
+    /// Executors over `group`, which must be the server's (Hummingbird and AsyncHTTPClient use the singleton).
     init(group: MultiThreadedEventLoopGroup = .singleton) {
-        self.group = group
         server = EventLoopTaskExecutor(.current(group))
         var pinned: [ObjectIdentifier: EventLoopTaskExecutor] = [:]
         for loop in group.makeIterator() {
