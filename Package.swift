@@ -52,6 +52,8 @@ let package = Package(
         // The gateway (CustosServer) and the OpenAI wire client (CustosOpenAI).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Only to tell whether a tracer was bootstrapped (AsyncHTTPClient traces through it; see UpstreamClient).
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
@@ -142,6 +144,7 @@ let package = Package(
             dependencies: [
                 "CustosCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strict),
         // `custos serve`: the OpenAI-compatible guardrail gateway (Hummingbird 2).

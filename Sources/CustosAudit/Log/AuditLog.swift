@@ -105,12 +105,13 @@ public struct AuditLog: Sendable {
         guard let payload = fields["payload"] else {
             throw CustosError(.invalidInput, "record \(number) has a subject but no payload")
         }
-        let key: WrappedKey
+        let key: DataKey
         if let cached = subjectKeys.key(for: subject) {
-            key = cached
+            key = cached.unwrapped
         } else {
-            key = try await store.subjectKey(for: subject) { try cipher.newSubjectKey() }
-            subjectKeys.remember(key, for: subject)
+            let wrapped = try await store.subjectKey(for: subject) { try cipher.newSubjectKey() }
+            key = try cipher.unwrapped(wrapped)
+            subjectKeys.remember(wrapped, unwrapped: key, for: subject)
         }
         keyIDs.insert(key.keyID)
         fields["payload"] = try cipher.seal(payload, with: key)

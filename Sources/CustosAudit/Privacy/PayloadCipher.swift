@@ -55,16 +55,28 @@ public struct PayloadCipher: Sendable {
 
     /// Unwraps a data key; a key wrapped under another master key is a precise error.
     func unwrap(_ key: WrappedKey) throws -> SymmetricKey {
+        SymmetricKey(data: try unwrapped(key).bytes)
+    }
+
+    /// Unwraps a data key for sealing many payloads: `AuditLog` keeps it with the wrapped key in its
+    /// `SubjectKeyCache`, so an append does not unwrap (an AES-GCM open under the master key) every time.
+    func unwrapped(_ key: WrappedKey) throws -> DataKey {
         guard key.masterKeyID == master.id else {
             throw CustosError(.invalidInput, "data key \(key.keyID) was wrapped by master key \(key.masterKeyID), not by this one (\(master.id))")
         }
-        return SymmetricKey(data: try open(key.wrapped, key: master.symmetricKey, context: "wrap:" + key.keyID, what: "data key \(key.keyID)"))
+        let bytes = try open(key.wrapped, key: master.symmetricKey, context: "wrap:" + key.keyID, what: "data key \(key.keyID)")
+        return DataKey(keyID: key.keyID, bytes: bytes)
     }
 
     /// The sealed form of `payload`: `{"alg", "key_id", "ciphertext": base64(nonce ‖ ciphertext ‖ tag)}`.
     public func seal(_ payload: JSONValue, with key: WrappedKey) throws -> JSONValue {
+        try seal(payload, with: unwrapped(key))
+    }
+
+    /// The sealed form of `payload` under an unwrapped data key.
+    func seal(_ payload: JSONValue, with key: DataKey) throws -> JSONValue {
         let plaintext = try CanonicalJSON.encode(payload)
-        let sealed = try seal(plaintext, key: try unwrap(key), context: "payload:" + key.keyID)
+        let sealed = try seal(plaintext, key: SymmetricKey(data: key.bytes), context: "payload:" + key.keyID)
         return .object([
             "alg": .string(Self.algorithm), "key_id": .string(key.keyID),
             "ciphertext": .string(Data(sealed).base64EncodedString()),
@@ -108,4 +120,13 @@ public struct PayloadCipher: Sendable {
             throw CustosError(.invalidInput, "cannot decrypt \(what): wrong key or altered ciphertext")
         }
     }
+}
+
+/// A subject's data key in the clear, with its id (bytes: swift-crypto's key type is not `Sendable`). Lives only
+/// in this process's memory, next to the master key that unwraps it anyway.
+struct DataKey: Sendable {
+    /// The key's id, recorded in each payload sealed with it.
+    let keyID: String
+    /// The 32 key bytes.
+    let bytes: [UInt8]
 }

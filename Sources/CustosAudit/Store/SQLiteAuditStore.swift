@@ -161,12 +161,32 @@ public struct SQLiteAuditStore: AuditStore {
         try await run { try await queue.read { db in try Self.frontier(db) } }
     }
 
+    private static let frontierSQL = "SELECT size, frontier FROM tree_state WHERE id = 1"
+
+    /// Read with SQLite's column functions: GRDB's `Row` (a copy of every column, decoded through generics) was
+    /// ~13 µs of a gateway request's CPU, four times the row insert, and every append reads this row.
     private static func frontier(_ db: Database) throws -> MerkleFrontier {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, frontier FROM tree_state WHERE id = 1")) else {
+        let handle = try db.cachedStatement(sql: frontierSQL).sqliteStatement
+        sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_DONE:
             return MerkleFrontier()
+        case SQLITE_ROW:
+            guard sqlite3_column_type(handle, 0) == SQLITE_INTEGER else {
+                throw CustosError(.invalidInput, "corrupt tree state: its size is not an integer")
+            }
+            let size = Int(sqlite3_column_int64(handle, 0))
+            // The blob's pointer first, then its length (SQLite's rule); NULL reads as empty.
+            let base = sqlite3_column_blob(handle, 1)
+            let count = Int(sqlite3_column_bytes(handle, 1))
+            let bytes = base.map { Array(UnsafeRawBufferPointer(start: $0, count: count)) } ?? []
+            return try MerkleFrontier(size: size, serialized: bytes)
+        default:
+            let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: frontierSQL)
         }
-        let bytes: Data = row["frontier"] ?? Data()
-        return try MerkleFrontier(size: row["size"], serialized: Array(bytes))
     }
 
     /// Entries with index ≥ `start`, in index order.

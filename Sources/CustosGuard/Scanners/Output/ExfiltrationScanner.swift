@@ -28,6 +28,9 @@ public struct ExfiltrationScanner: Scanner, @unchecked Sendable {
     /// Finds data-carrying image URLs (always suspicious: they load without a click) and links with data.
     public func scan(_ input: ScanInput) throws -> ScanResult {
         let text = input.text
+        // Every pattern needs a literal "://" (case folding cannot make one): most answers have none, and the
+        // byte search costs far less than three regex passes (~12 µs of a gateway request's CPU in a profile).
+        guard Self.mayContainURL(text) else { return ScanResult(score: 0, findings: [], sanitized: nil) }
         let range = NSRange(location: 0, length: (text as NSString).length)
         var findings: [Finding] = []
         for (regex, type, needsData) in patterns {
@@ -43,6 +46,16 @@ public struct ExfiltrationScanner: Scanner, @unchecked Sendable {
         }
         return ScanResult(score: findings.isEmpty ? 0 : 1, findings: findings,
                           sanitized: findings.isEmpty ? nil : Redaction.apply(findings, to: text))
+    }
+
+    /// Whether `text` contains "://" anywhere.
+    static func mayContainURL(_ text: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "/"), previous == (UInt8(ascii: ":"), UInt8(ascii: "/")) { return true }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 
     private func scalarOffset(_ text: String, _ index: String.Index) -> Int {
