@@ -107,11 +107,10 @@ public struct AuditLog: Sendable {
         }
         let key: DataKey
         if let cached = subjectKeys.key(for: subject) {
-            key = cached.unwrapped
+            key = cached
         } else {
-            let wrapped = try await store.subjectKey(for: subject) { try cipher.newSubjectKey() }
-            key = try cipher.unwrapped(wrapped)
-            subjectKeys.remember(wrapped, unwrapped: key, for: subject)
+            key = try cipher.unwrapped(try await store.subjectKey(for: subject) { try cipher.newSubjectKey() })
+            subjectKeys.remember(key, for: subject)
         }
         keyIDs.insert(key.keyID)
         fields["payload"] = try cipher.seal(payload, with: key)

@@ -58,8 +58,8 @@ public struct PayloadCipher: Sendable {
         SymmetricKey(data: try unwrapped(key).bytes)
     }
 
-    /// Unwraps a data key for sealing many payloads: `AuditLog` keeps it with the wrapped key in its
-    /// `SubjectKeyCache`, so an append does not unwrap (an AES-GCM open under the master key) every time.
+    /// Unwraps a data key for sealing many payloads: `AuditLog` keeps it in its `SubjectKeyCache`, so an append
+    /// does not unwrap (an AES-GCM open under the master key) every time.
     func unwrapped(_ key: WrappedKey) throws -> DataKey {
         guard key.masterKeyID == master.id else {
             throw CustosError(.invalidInput, "data key \(key.keyID) was wrapped by master key \(key.masterKeyID), not by this one (\(master.id))")

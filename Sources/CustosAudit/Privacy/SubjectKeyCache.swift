@@ -1,9 +1,9 @@
 import Synchronization
 
-/// Subjects' wrapped data keys as last read from the store, each with its unwrapped form, so that appending a
-/// record with a payload neither reads the store first (in the gateway that read was a second transaction per
-/// request, on another thread) nor unwraps the key again (an AES-GCM open and the master key's id, ~14 µs of the
-/// gateway's CPU per request in a profile).
+/// Subjects' data keys as last read from the store, kept unwrapped, so that appending a record with a payload
+/// neither reads the store first (in the gateway that read was a second transaction per request, on another
+/// thread) nor unwraps the key again (an AES-GCM open and the master key's id, ~14 µs of the gateway's CPU per
+/// request in a profile).
 ///
 /// A cached key may have been destroyed since it was read (`custos audit forget` in another process, another
 /// gateway instance). That is never trusted: every append names the key ids its payloads were sealed under
@@ -16,8 +16,7 @@ import Synchronization
 /// holds anyway, which unwraps every key); the cache holds at most `capacity` subjects (it is emptied when full).
 final class SubjectKeyCache: Sendable {
     private struct Entry {
-        var key: WrappedKey
-        var dataKey: DataKey
+        var key: DataKey
         var expires: ContinuousClock.Instant
     }
 
@@ -30,8 +29,8 @@ final class SubjectKeyCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The subject's key, wrapped and unwrapped, unless absent or expired.
-    func key(for subject: String) -> (wrapped: WrappedKey, unwrapped: DataKey)? {
+    /// The subject's key, unless absent or expired.
+    func key(for subject: String) -> DataKey? {
         let now = ContinuousClock.now
         return entries.withLock { entries in
             guard let entry = entries[subject] else { return nil }
@@ -39,16 +38,16 @@ final class SubjectKeyCache: Sendable {
                 entries[subject] = nil
                 return nil
             }
-            return (entry.key, entry.dataKey)
+            return entry.key
         }
     }
 
-    /// Remembers the subject's key and its unwrapped form.
-    func remember(_ key: WrappedKey, unwrapped dataKey: DataKey, for subject: String) {
+    /// Remembers the subject's key.
+    func remember(_ key: DataKey, for subject: String) {
         let expires = ContinuousClock.now + lifetime
         entries.withLock { entries in
             if entries.count >= capacity, entries[subject] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[subject] = Entry(key: key, dataKey: dataKey, expires: expires)
+            entries[subject] = Entry(key: key, expires: expires)
         }
     }
 
