@@ -65,8 +65,9 @@ public enum EchoUpstream {
     public static func run(host: String = "127.0.0.1", port: Int, stats: Stats = Stats(), delay: Duration = .zero,
                            signals: [UnixSignal] = [.sigterm, .sigint],
                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        var logger = Logger(label: "custos.echo-upstream")
-        logger.logLevel = .warning
+        // Warnings only, as JSON lines on standard error like `custos serve`'s (swift-log's default handler
+        // renders its metadata again each time Hummingbird sets a request id, on every request).
+        let logger = Logger(label: "custos.echo-upstream") { JSONLogHandler(label: $0, level: .warning) }
         let app = Application(router: router(stats: stats, delay: delay), configuration: .init(address: .hostname(host, port: port), serverName: "echo-upstream"),
                               onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
         try await ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: signals, logger: logger)).run()
@@ -94,7 +95,7 @@ public enum EchoUpstream {
         let promptTokens = prompt.split(separator: " ").count
         let completionTokens = text.split(separator: " ").count
         if !stream {
-            if prompt.contains("[[reset]]") {
+            if mentions("[[reset]]", in: prompt) {
                 return Response(status: .ok, headers: [.contentType: "application/json", .contentLength: "1000"],
                                 body: ResponseBody { writer in
                                     try await writer.write(ByteBuffer(string: #"{"id":"#))
@@ -114,8 +115,8 @@ public enum EchoUpstream {
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try answer.jsonBytes())))
         }
         let slow = directive("slow", in: prompt).flatMap(Int.init)
-        let reset = prompt.contains("[[reset]]")
-        let malformed = prompt.contains("[[malformed]]")
+        let reset = mentions("[[reset]]", in: prompt)
+        let malformed = mentions("[[malformed]]", in: prompt)
         let includeUsage = object["stream_options"]?["include_usage"] == .bool(true)
         var pieces: [String] = []
         if let long {
@@ -174,6 +175,11 @@ public enum EchoUpstream {
             return nil
         }
         return String(text[start.upperBound..<end.lowerBound])
+    }
+
+    /// Whether `text` contains `marker`, searched in its UTF-8 like `directive`.
+    static func mentions(_ marker: String, in text: String) -> Bool {
+        search(Array(marker.utf8), in: text.utf8, from: text.utf8.startIndex) != nil
     }
 
     /// The first occurrence of `needle` in `haystack` at or after `from`.
